@@ -1,0 +1,1 @@
+"""POG Monitor write side: reference geography and programme data into one DuckDB file."""

@@ -1,0 +1,176 @@
+-- The warehouse schema: every table the ETL writes and the dashboard reads.
+-- Layers: reference (from ../shared/reference and ../shared/facts), core (validated programme
+-- data from data/raw), quality (rejects, load_log), derived (tables built by etl/sql/derived_*.sql).
+-- Columns say their unit and role: *_count, *_km2, is_*, *_date / *_on.
+
+-- ---------------------------------------------------------------- reference
+CREATE TABLE oblasts (
+    oblast_katottg   VARCHAR PRIMARY KEY,   -- 19-char KATOTTG, level 1
+    name_uk          VARCHAR NOT NULL,      -- 'Вінницька область'
+    name_en          VARCHAR NOT NULL,      -- 'Vinnytsia Oblast' (conventional)
+    short_code       VARCHAR NOT NULL,      -- 'VIN'
+    macro_region_uk  VARCHAR,
+    macro_region_en  VARCHAR
+);
+
+CREATE TABLE hromadas (
+    katottg                 VARCHAR PRIMARY KEY,  -- 19-char KATOTTG, level 3 (Kyiv city: oblast level)
+    ocha_pcode              VARCHAR NOT NULL,     -- first 9 chars of katottg
+    oblast_katottg          VARCHAR NOT NULL,
+    raion_katottg           VARCHAR,
+    name_uk                 VARCHAR NOT NULL,
+    name_en                 VARCHAR,              -- OCHA transliteration; NULL for some Crimean ones
+    raion_name_uk           VARCHAR,
+    raion_name_en           VARCHAR,
+    type_uk                 VARCHAR,              -- міська / селищна / сільська / NULL
+    type_en                 VARCHAR,              -- city / settlement / village / NULL
+    population_count        BIGINT,               -- 1 Jan 2022; NULL in Crimea
+    urban_population_count  BIGINT,
+    area_km2                DOUBLE,               -- official area, else geometric
+    settlements_count       INTEGER,
+    centre_lat              DOUBLE,
+    centre_lon              DOUBLE,
+    is_occupied_before_2022 BOOLEAN NOT NULL,
+    has_geometry            BOOLEAN NOT NULL,     -- one of the 1,470 polygons
+    required_officers       INTEGER NOT NULL,     -- by config/required_officers.toml
+    size_band               VARCHAR NOT NULL      -- population band for peer comparison, e.g. '10-25k'
+);
+
+-- Per-hromada territory status from the official hostilities/occupation list.
+-- One row per (hromada, status, period). end_date NULL = still in force.
+CREATE TABLE territory_status_periods (
+    katottg        VARCHAR NOT NULL,
+    status         VARCHAR NOT NULL,  -- 'occupied' | 'active_hostilities' | 'possible_hostilities'
+    start_date     DATE NOT NULL,
+    end_date       DATE,              -- inclusive last day; NULL = open
+    is_partial     BOOLEAN NOT NULL,  -- only some settlements listed ('partly')
+    source_table   INTEGER NOT NULL,  -- section of the official list (0..4)
+    source_row     INTEGER NOT NULL   -- 1-based data row in the list file
+);
+
+-- Display geometry (simplified, topology-preserved), as GeoJSON FeatureCollection text.
+CREATE TABLE display_geometry (
+    layer          VARCHAR PRIMARY KEY,  -- 'hromadas' | 'oblasts'
+    geojson        VARCHAR NOT NULL,
+    feature_count  INTEGER NOT NULL,
+    source_sha256  VARCHAR NOT NULL
+);
+
+-- Published figures from ../shared/facts (shown beside the data, never mixed into it).
+CREATE TABLE facts_milestones (
+    date_text       VARCHAR NOT NULL,   -- as published: '2021-03-03', '2021-09', '2020'
+    milestone_date  DATE NOT NULL,      -- date_text resolved (year -> 1 Jan... see etl/facts.py)
+    date_precision  VARCHAR NOT NULL,   -- 'day' | 'month' | 'year'
+    oblast_katottg  VARCHAR,            -- NULL = national
+    metric          VARCHAR NOT NULL,
+    value           DOUBLE NOT NULL,
+    source_name     VARCHAR,
+    source_url      VARCHAR,
+    note            VARCHAR,
+    confidence      VARCHAR
+);
+CREATE TABLE facts_plans (
+    announced_on    DATE,
+    metric          VARCHAR NOT NULL,
+    value           DOUBLE NOT NULL,
+    by_date         DATE,
+    scope           VARCHAR,
+    source          VARCHAR,
+    note            VARCHAR
+);
+CREATE TABLE facts_trust_polls (
+    fieldwork_end_text VARCHAR NOT NULL,
+    fieldwork_end   DATE NOT NULL,
+    pollster        VARCHAR NOT NULL,
+    is_pog_claim    BOOLEAN NOT NULL,   -- 'National Police (claim)' rows: POG-specific statements
+    trust_pct       DOUBLE,
+    distrust_pct    DOUBLE,
+    sample_n        INTEGER,
+    note            VARCHAR,
+    source_url      VARCHAR,
+    confidence      VARCHAR
+);
+
+-- ---------------------------------------------------------------- core (input contract)
+CREATE TABLE officers (
+    officer_id        VARCHAR NOT NULL,
+    hromada_katottg   VARCHAR NOT NULL,
+    start_date        DATE NOT NULL,
+    end_date          DATE,            -- NULL = still serving; inclusive last day
+    lives_in_hromada  BOOLEAN,
+    trained_on        DATE,
+    source_file       VARCHAR NOT NULL,
+    source_row        INTEGER NOT NULL,
+    PRIMARY KEY (officer_id, hromada_katottg, start_date)
+);
+
+CREATE TABLE stations (
+    station_id        VARCHAR PRIMARY KEY,
+    hromada_katottg   VARCHAR NOT NULL,
+    kind              VARCHAR NOT NULL,  -- police_station | public_safety_office | front_office
+    opened_on         DATE NOT NULL,
+    closed_on         DATE,
+    name              VARCHAR,
+    lat               DOUBLE NOT NULL,
+    lon               DOUBLE NOT NULL,
+    is_location_imputed BOOLEAN NOT NULL,  -- TRUE = hromada centre used
+    source_file       VARCHAR NOT NULL,
+    source_row        INTEGER NOT NULL
+);
+
+CREATE TABLE memoranda (
+    hromada_katottg   VARCHAR NOT NULL,
+    signed_on         DATE NOT NULL,
+    ended_on          DATE,
+    source_file       VARCHAR NOT NULL,
+    source_row        INTEGER NOT NULL,
+    PRIMARY KEY (hromada_katottg, signed_on)
+);
+
+CREATE TABLE trust_survey (
+    respondent_id     VARCHAR NOT NULL,
+    wave              VARCHAR NOT NULL,
+    interview_date    DATE NOT NULL,
+    hromada_katottg   VARCHAR NOT NULL,
+    trust_police      TINYINT,          -- 1..4; NULL = hard to say (9 or empty)
+    knows_officer     BOOLEAN,
+    weight            DOUBLE NOT NULL,  -- > 0, default 1
+    sex               VARCHAR,          -- 'm' | 'f'
+    age_group         VARCHAR,          -- '18-29' | '30-44' | '45-59' | '60+'
+    PRIMARY KEY (wave, respondent_id)
+);
+
+CREATE TABLE targets (
+    oblast_katottg    VARCHAR NOT NULL,
+    year              INTEGER NOT NULL,
+    planned_officers  INTEGER NOT NULL,
+    source_file       VARCHAR NOT NULL,
+    source_row        INTEGER NOT NULL,
+    PRIMARY KEY (oblast_katottg, year)
+);
+
+-- ---------------------------------------------------------------- quality
+CREATE TABLE rejects (
+    file     VARCHAR NOT NULL,   -- file name as found in data/raw
+    row      INTEGER NOT NULL,   -- 1-based row number as a spreadsheet user sees it (header = row of header)
+    "column" VARCHAR,            -- canonical column name, NULL for whole-row faults
+    value    VARCHAR,
+    reason   VARCHAR NOT NULL    -- reason code: see etl/contract.py REJECT_REASONS
+);
+
+CREATE TABLE load_log (
+    file            VARCHAR NOT NULL,
+    kind            VARCHAR NOT NULL,     -- officers | stations | memoranda | trust_survey | targets | reference | facts
+    sha256          VARCHAR NOT NULL,
+    rows_read       BIGINT NOT NULL,
+    rows_loaded     BIGINT NOT NULL,
+    rows_rejected   BIGINT NOT NULL,
+    ignored_columns VARCHAR,             -- unknown extra columns, comma-separated
+    built_at        TIMESTAMP NOT NULL
+);
+
+-- Key/value facts about this build: is_demo, built_at, as_of_date, seed, scale, effect sizes.
+CREATE TABLE build_info (
+    key    VARCHAR PRIMARY KEY,
+    value  VARCHAR NOT NULL
+);

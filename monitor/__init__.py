@@ -1,0 +1,1 @@
+"""POG Monitor read side: queries, statistics, charts and translations over the warehouse."""
