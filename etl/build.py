@@ -1,0 +1,155 @@
+"""Build the warehouse: one new DuckDB file, filled in one transaction, then swapped in atomically.
+
+The database the dashboard reads is only ever replaced whole (``os.replace``), so a failed build —
+a bad input file, a crash, Ctrl-C — leaves it byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import derived, facts, paths, programme, reference
+from etl.required import RequiredRule
+
+log = logging.getLogger(__name__)
+
+DEMO_MARKER = "DEMO_DATA.json"  # written by the demo generator into the raw directory
+
+LOAD_LOG_COLUMNS = ["file", "kind", "sha256", "rows_read", "rows_loaded", "rows_rejected", "ignored_columns"]
+
+
+@dataclass
+class BuildReport:
+    db_path: Path
+    as_of: date
+    is_demo: bool
+    load_log: list[dict] = field(default_factory=list)
+    step_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(int(r["rows_rejected"]) for r in self.load_log)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_demo_marker(raw_dir: Path) -> dict[str, str] | None:
+    marker = raw_dir / DEMO_MARKER
+    if not marker.exists():
+        return None
+    return {k: str(v) for k, v in json.loads(marker.read_text(encoding="utf-8")).items()}
+
+
+def build(
+    *,
+    raw_dir: Path,
+    reference_dir: Path,
+    facts_dir: Path,
+    db_path: Path,
+    build_date: date | None = None,
+    progress: Callable[[str], None] = lambda msg: None,
+) -> BuildReport:
+    """Build the warehouse from the inputs into ``db_path``; raise InputFileError on a bad file."""
+    build_date = build_date or date.today()
+    demo_info = read_demo_marker(raw_dir)
+    as_of = date.fromisoformat(demo_info["demo_as_of"]) if demo_info else build_date
+    report = BuildReport(db_path=db_path, as_of=as_of, is_demo=demo_info is not None)
+
+    # File-level checks first: a bad file stops the build before anything is written.
+    with _step(report, "validate", progress):
+        programme.validate_files(raw_dir)
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_path = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
+    _remove(tmp_path)
+    con = duckdb.connect(str(tmp_path))
+    try:
+        con.execute((paths.SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+        con.execute("BEGIN TRANSACTION")
+        with _step(report, "reference", progress):
+            report.load_log += reference.load_reference(con, reference_dir, RequiredRule.load())
+        with _step(report, "facts", progress):
+            report.load_log += facts.load_facts(con, facts_dir)
+        with _step(report, "programme", progress):
+            report.load_log += programme.load_programme(con, raw_dir, as_of)
+        _write_build_info(con, report, build_date, demo_info)
+        with _step(report, "derived", progress):
+            derived.build_derived(con)
+        _write_load_log(con, report.load_log)
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(tmp_path, db_path)
+    except BaseException:
+        con.close()
+        _remove(tmp_path)
+        raise
+    return report
+
+
+class _step:
+    """Times a build step and reports it on the progress line."""
+
+    def __init__(self, report: BuildReport, name: str, progress: Callable[[str], None]):
+        self.report, self.name, self.progress = report, name, progress
+
+    def __enter__(self):
+        self.progress(f"{self.name} …")
+        self.started = time.perf_counter()
+
+    def __exit__(self, exc_type, exc, tb):
+        seconds = time.perf_counter() - self.started
+        self.report.step_seconds[self.name] = seconds
+        if exc_type is None:
+            self.progress(f"{self.name}: done in {seconds:.1f} s")
+
+
+def _write_build_info(con, report: BuildReport, build_date: date, demo_info: dict | None) -> None:
+    info = {
+        "built_at": datetime.now().isoformat(timespec="seconds"),
+        "build_date": build_date.isoformat(),
+        "as_of_date": report.as_of.isoformat(),
+        "is_demo": "true" if demo_info else "false",
+    }
+    for key, value in (demo_info or {}).items():
+        info.setdefault(key, value)
+    con.executemany("INSERT INTO build_info VALUES (?, ?)", list(info.items()))
+    if demo_info:
+        truth = [(k, float(v)) for k, v in demo_info.items() if k.endswith("_effect_pp")]
+        con.execute("CREATE TABLE demo_truth (parameter VARCHAR PRIMARY KEY, value DOUBLE NOT NULL)")
+        con.executemany("INSERT INTO demo_truth VALUES (?, ?)", truth)
+
+
+def _write_load_log(con, rows: list[dict]) -> None:
+    frame = pd.DataFrame(rows, columns=LOAD_LOG_COLUMNS)
+    frame["ignored_columns"] = frame["ignored_columns"].fillna("")
+    frame["built_at"] = datetime.now().replace(microsecond=0)
+    con.register("load_log_frame", frame)
+    con.execute(
+        "INSERT INTO load_log SELECT file, kind, sha256, rows_read, rows_loaded, rows_rejected, "
+        "ignored_columns, built_at FROM load_log_frame"
+    )
+    con.unregister("load_log_frame")
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        if p.exists():
+            p.unlink()

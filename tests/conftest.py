@@ -1,0 +1,44 @@
+"""Shared fixtures: one real demo warehouse built once per test session through the real CLI."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.cli import main as etl_main
+
+# A fixed as-of date keeps the demo warehouse the same on every day the tests run.
+DEMO_AS_OF = date(2026, 11, 15)
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """Path of a demo warehouse built by ``python -m etl demo`` (scale 1, fixed as-of date)."""
+    base = tmp_path_factory.mktemp("demo")
+    db = base / "pog.duckdb"
+    code = etl_main(["demo", "--raw", str(base / "raw"), "--db", str(db), "--as-of", DEMO_AS_OF.isoformat()])
+    assert code == 0, "the demo build failed"
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_raw(demo_db) -> Path:
+    return demo_db.parent / "raw"
+
+
+@pytest.fixture()
+def demo_con(demo_db):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture()
+def app_db(demo_db, monkeypatch) -> Path:
+    """Point the dashboard (AppTest or a server started by the test) at the demo warehouse."""
+    monkeypatch.setenv("POG_DB", str(demo_db))
+    return demo_db
