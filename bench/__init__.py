@@ -1,0 +1,1 @@
+"""Benchmark harness: timings, not tests. ``./pog bench`` or ``python -m bench``."""

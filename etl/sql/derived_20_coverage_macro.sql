@@ -1,0 +1,109 @@
+-- Coverage of every hromada on given dates: the one definition of the coverage columns.
+--   coverage_on_dates(ds DATE[])  one row per (date, hromada), the documented columns plus on_date
+--                                 and the station counts by kind and memoranda counts
+--   coverage_on(d DATE)           one row per hromada, exactly the columns of docs/architecture.md;
+--                                 the read side calls SELECT * FROM coverage_on(?::DATE)
+-- Both are persisted in the database file; coverage_monthly and rollout_monthly are built from
+-- coverage_on_dates so that the map of any date and the monthly series cannot disagree.
+CREATE OR REPLACE MACRO coverage_on_dates(ds) AS TABLE
+WITH
+
+dates AS (
+    SELECT DISTINCT unnest(ds)::DATE AS on_date
+),
+
+grid AS (
+    SELECT
+        dates.on_date,
+        hromadas.katottg,
+        hromadas.oblast_katottg,
+        hromadas.population_count,
+        hromadas.required_officers
+    FROM dates
+    CROSS JOIN hromadas
+),
+
+state_on_date AS (
+    SELECT
+        grid.*,
+        coalesce(steps.officers_serving, 0) AS officers_serving,
+        coalesce(steps.memoranda_in_force, 0) AS memoranda_in_force,
+        coalesce(steps.memoranda_signed, 0) AS memoranda_signed,
+        coalesce(steps.police_stations_open, 0) AS police_stations_open,
+        coalesce(steps.public_safety_offices_open, 0) AS public_safety_offices_open,
+        coalesce(steps.front_offices_open, 0) AS front_offices_open,
+        coalesce(steps.stations_open, 0) AS stations_open,
+        coalesce(steps.territory_status, 'none') AS territory_status,
+        coalesce(steps.is_partial_territory, FALSE) AS is_partial_territory,
+        coalesce(steps.is_assessable, TRUE) AS is_assessable
+    FROM grid
+    ASOF LEFT JOIN hromada_state_steps AS steps
+        ON grid.katottg = steps.katottg
+        AND grid.on_date >= steps.from_date
+),
+
+classified AS (
+    SELECT
+        *,
+        memoranda_in_force > 0 AS has_memorandum,
+        is_assessable AND officers_serving >= 1 AS is_covered,
+        CASE
+            WHEN NOT is_assessable THEN 'not_assessable'
+            WHEN officers_serving >= greatest(required_officers, 1) THEN 'covered'
+            WHEN officers_serving >= 1 THEN 'below_required'
+            WHEN memoranda_in_force > 0 THEN 'memorandum_only'
+            ELSE 'not_covered'
+        END AS status
+    FROM state_on_date
+),
+
+final AS (
+    SELECT
+        on_date,
+        katottg,
+        oblast_katottg,
+        population_count,
+        officers_serving::INTEGER AS officers_serving,
+        required_officers::INTEGER AS required_officers,
+        (CASE WHEN is_assessable THEN greatest(required_officers - officers_serving, 0) ELSE 0 END)::INTEGER
+            AS officer_gap,
+        has_memorandum,
+        territory_status,
+        is_partial_territory,
+        is_assessable,
+        is_covered,
+        status,
+        (CASE WHEN is_covered THEN coalesce(population_count, 0) ELSE 0 END)::BIGINT AS residents_covered,
+        CASE
+            WHEN population_count > 0 THEN officers_serving / population_count * 10000
+        END::DOUBLE AS officers_per_10k,
+        stations_open::INTEGER AS stations_open,
+        police_stations_open::INTEGER AS police_stations_open,
+        public_safety_offices_open::INTEGER AS public_safety_offices_open,
+        front_offices_open::INTEGER AS front_offices_open,
+        memoranda_in_force::INTEGER AS memoranda_in_force,
+        memoranda_signed::INTEGER AS memoranda_signed
+    FROM classified
+)
+
+SELECT * FROM final;
+
+CREATE OR REPLACE MACRO coverage_on(d) AS TABLE
+SELECT
+    katottg,
+    oblast_katottg,
+    population_count,
+    officers_serving,
+    required_officers,
+    officer_gap,
+    has_memorandum,
+    territory_status,
+    is_partial_territory,
+    is_assessable,
+    is_covered,
+    status,
+    residents_covered,
+    officers_per_10k,
+    stations_open
+FROM coverage_on_dates([d])
+ORDER BY katottg;

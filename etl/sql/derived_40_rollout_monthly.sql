@@ -1,0 +1,69 @@
+-- rollout_monthly: the programme's progress per on_date of coverage_monthly, for each oblast and
+-- for the whole country (scope_katottg = 'UA'). Sums over hromadas, so oblasts add up to 'UA'.
+CREATE OR REPLACE TABLE rollout_monthly AS
+WITH
+
+coverage AS (
+    SELECT *
+    FROM coverage_on_dates((SELECT list(DISTINCT on_date) FROM coverage_monthly))
+),
+
+by_scope AS (
+    SELECT
+        on_date,
+        CASE WHEN grouping(oblast_katottg) = 1 THEN 'UA' ELSE oblast_katottg END AS scope_katottg,
+        count(*) AS hromadas_total,
+        count(*) FILTER (WHERE is_assessable) AS hromadas_assessable,
+        count(*) FILTER (WHERE is_covered) AS hromadas_covered,
+        count(*) FILTER (WHERE status = 'covered') AS hromadas_at_required,
+        sum(officers_serving) AS officers_serving,
+        coalesce(sum(required_officers) FILTER (WHERE is_assessable), 0) AS officers_required,
+        sum(residents_covered) AS residents_covered,
+        coalesce(sum(population_count) FILTER (WHERE is_assessable), 0) AS population_assessable,
+        sum(police_stations_open) AS police_stations_open,
+        sum(public_safety_offices_open) AS public_safety_offices_open,
+        sum(front_offices_open) AS front_offices_open,
+        sum(stations_open) AS stations_open,
+        sum(memoranda_in_force) AS memoranda_active,
+        sum(memoranda_signed) AS memoranda_signed
+    FROM coverage
+    GROUP BY GROUPING SETS ((on_date, oblast_katottg), (on_date))
+),
+
+planned AS (
+    SELECT oblast_katottg AS scope_katottg, year, planned_officers::BIGINT AS planned_officers
+    FROM targets
+    UNION ALL
+    SELECT 'UA', year, sum(planned_officers)
+    FROM targets
+    GROUP BY year
+),
+
+final AS (
+    SELECT
+        by_scope.on_date,
+        by_scope.scope_katottg,
+        by_scope.hromadas_total::INTEGER AS hromadas_total,
+        by_scope.hromadas_assessable::INTEGER AS hromadas_assessable,
+        by_scope.hromadas_covered::INTEGER AS hromadas_covered,
+        (by_scope.hromadas_covered / nullif(by_scope.hromadas_assessable, 0))::DOUBLE AS covered_share,
+        by_scope.hromadas_at_required::INTEGER AS hromadas_at_required,
+        by_scope.officers_serving::INTEGER AS officers_serving,
+        by_scope.officers_required::INTEGER AS officers_required,
+        by_scope.residents_covered::BIGINT AS residents_covered,
+        by_scope.population_assessable::BIGINT AS population_assessable,
+        by_scope.police_stations_open::INTEGER AS police_stations_open,
+        by_scope.public_safety_offices_open::INTEGER AS public_safety_offices_open,
+        by_scope.front_offices_open::INTEGER AS front_offices_open,
+        by_scope.stations_open::INTEGER AS stations_open,
+        by_scope.memoranda_active::INTEGER AS memoranda_active,
+        planned.planned_officers::BIGINT AS planned_officers,
+        by_scope.memoranda_signed::INTEGER AS memoranda_signed
+    FROM by_scope
+    LEFT JOIN planned
+        ON planned.scope_katottg = by_scope.scope_katottg
+        AND planned.year = year(by_scope.on_date)
+)
+
+SELECT * FROM final
+ORDER BY on_date, scope_katottg = 'UA' DESC, scope_katottg;

@@ -1,0 +1,203 @@
+"""The dashboard's shared frame: language, cached data access, URL state, page header, downloads.
+
+The only read-side module that imports streamlit besides the pages. Pages call:
+    lang = app_state.lang()
+    app_state.page_header("overview.title", "overview.question")
+    df = app_state.data(monitor.rollout.league_table, as_of)     # cached fn(con, *args)
+    app_state.download_buttons(df, "league", lang)
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from monitor import db, export
+from monitor.formatting import fmt_date, fmt_datetime
+from monitor.i18n import LANGS, DEFAULT_LANG, name_col, t
+
+LANG_KEY = "lang"  # the query parameter and the session_state key of the language switch
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendDataToCloud"]}
+
+
+# ---------------------------------------------------------------- language
+def lang() -> str:
+    """The chosen language: the switch's value, else ?lang=, else 'uk'."""
+    value = st.session_state.get(LANG_KEY)
+    if value not in LANGS:
+        value = st.query_params.get(LANG_KEY)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def language_switch() -> str:
+    """The language switch in the sidebar, bound to ?lang= so it persists across pages and links."""
+    with st.sidebar:
+        choice = st.segmented_control(
+            t("common.language", lang()),
+            options=list(LANGS),
+            default=DEFAULT_LANG,
+            format_func=lambda code: {"uk": "Українська", "en": "English"}[code],
+            key=LANG_KEY,
+            bind="query-params",
+            required=True,
+        )
+    return choice if choice in LANGS else DEFAULT_LANG
+
+
+# ---------------------------------------------------------------- data
+def db_exists() -> bool:
+    return db.db_path().exists()
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str, mtime_ns: int):
+    return db.connect(path)
+
+
+def connection():
+    """The app's one read-only DuckDB connection (re-opened when the ETL swaps in a new file)."""
+    path, mtime = db.db_stamp()
+    return _connection(path, mtime)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_call(module: str, name: str, stamp: tuple[str, int], args: tuple, kwargs: tuple):
+    fn = getattr(importlib.import_module(module), name)
+    return fn(_connection(*stamp), *args, **dict(kwargs))
+
+
+def data(fn: Callable[..., Any], *args, **kwargs) -> Any:
+    """fn(con, *args, **kwargs), cached per database build and arguments.
+
+    `fn` must be a module-level function of monitor.* taking the connection first; its result
+    must be picklable (DataFrame, dict, scalars). Arguments must be hashable by st.cache_data.
+    """
+    return _cached_call(fn.__module__, fn.__name__, db.db_stamp(), args, tuple(sorted(kwargs.items())))
+
+
+def cached_query(sql: str, params: tuple = ()) -> pd.DataFrame:
+    """A cached monitor.db.query — for monitor.* helpers only; pages call named functions."""
+    return data(db.query, sql, tuple(params))
+
+
+def build_info() -> dict[str, str]:
+    return data(db.build_info)
+
+
+def as_of_date() -> str:
+    """build_info['as_of_date'] as 'YYYY-MM-DD'."""
+    return build_info().get("as_of_date", "")[:10]
+
+
+def is_demo() -> bool:
+    return build_info().get("is_demo", "").lower() == "true"
+
+
+def oblast_options(lang: str) -> dict[str, str]:
+    """oblast code -> name in the language, ordered by that name."""
+    df = data(db.oblasts)
+    col = name_col(lang)
+    df = df.sort_values(col)
+    return dict(zip(df["oblast_katottg"], df[col], strict=True))
+
+
+# ---------------------------------------------------------------- URL state
+def url_param(name: str, default: str, allowed: Iterable[str] | None = None) -> str:
+    """A query parameter's value, or `default` when absent or not one of `allowed`.
+
+    Widgets can instead bind themselves with key=name, bind="query-params".
+    """
+    value = st.query_params.get(name)
+    if value is None:
+        return default
+    if allowed is not None and value not in set(allowed):
+        return default
+    return value
+
+
+def set_url_param(name: str, value: str | None) -> None:
+    """Write (or with None, remove) a query parameter so a copied link reproduces the view."""
+    if value is None or value == "":
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != str(value):
+        st.query_params[name] = str(value)
+
+
+# ---------------------------------------------------------------- page furniture
+def page_header(title_key: str, question_key: str) -> None:
+    """Title, the question the page answers, as-of date and source, and the demo-data banner."""
+    lg = lang()
+    info = build_info()
+    st.title(t(title_key, lg))
+    st.markdown(f"**{t(question_key, lg)}**")
+    st.caption(
+        t(
+            "common.asof_source",
+            lg,
+            as_of=fmt_date(info.get("as_of_date"), lg),
+            built_at=fmt_datetime(info.get("built_at"), lg),
+        )
+    )
+    if info.get("is_demo", "").lower() == "true":
+        st.warning(t("common.demo_banner", lg), icon="⚠️")
+
+
+def kpi(label: str, value: str, change: float | None = None, change_text: str | None = None,
+        help: str | None = None, description: str | None = None) -> None:
+    """st.metric with an already-formatted value and change.
+
+    The arrow is set from the sign of `change` (the formatted text uses U+2212, which Streamlit
+    would not read as negative); colours are blue/orange, and the arrow and sign carry the
+    direction so colour is never the only cue.
+    """
+    if change is None or pd.isna(change) or change_text is None:
+        st.metric(label, value, help=help, border=True)
+        return
+    arrow = "up" if change > 0 else "down" if change < 0 else "off"
+    color = "blue" if change > 0 else "orange" if change < 0 else "gray"
+    st.metric(label, value, delta=change_text, delta_color=color, delta_arrow=arrow, help=help,
+              border=True, delta_description=description)
+
+
+def download_buttons(df: pd.DataFrame, basename: str, lang: str, key: str | None = None) -> None:
+    """CSV and XLSX of `df` side by side, headers translated ('col.<name>' keys)."""
+    out = export.translate_columns(df, lang)
+    stem = f"{basename}_{as_of_date() or 'data'}_{lang}"
+    k = key or basename
+    c1, c2, _ = st.columns([1, 1, 4])
+    with c1:
+        st.download_button(t("common.download_csv", lang), export.to_csv_bytes(out),
+                           file_name=f"{stem}.csv", mime="text/csv", key=f"dl_csv_{k}",
+                           on_click="ignore", icon=":material/download:")
+    with c2:
+        st.download_button(
+            t("common.download_xlsx", lang), export.to_xlsx_bytes(out, basename),
+            file_name=f"{stem}.xlsx", key=f"dl_xlsx_{k}", on_click="ignore",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/download:",
+        )
+
+
+def show_table(display: pd.DataFrame, download: pd.DataFrame | None, basename: str, lang: str,
+               key: str | None = None, height: int | str = "auto") -> None:
+    """A table for reading (formatted text, translated headers) and its raw data for download."""
+    st.dataframe(export.translate_columns(display, lang), hide_index=True, height=height)
+    download_buttons(display if download is None else download, basename, lang, key=key)
+
+
+def plotly(fig, key: str | None = None) -> None:
+    """A plotly figure with the project's config (no logo, nothing fetched from outside)."""
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key)
+
+
+def database_missing_message() -> None:
+    """One clear message (no traceback) when there is no database yet."""
+    lg = lang()
+    st.error(t("common.db_missing", lg, path=str(db.db_path())))
+    st.code(".venv/bin/python -m etl demo     # " + t("common.db_missing_demo", lg) + "\n"
+            ".venv/bin/python -m etl build    # " + t("common.db_missing_build", lg), language="bash")

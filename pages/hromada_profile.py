@@ -1,0 +1,5 @@
+"""Placeholder until the page is built (owned by D2)."""
+
+from monitor import app_state
+
+app_state.page_header("nav.hromada", "common.placeholder")
