@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import shutil
 import subprocess
 import sys
@@ -25,17 +25,15 @@ REPO = Path(__file__).resolve().parent.parent
 
 def run_cli(args: list[str], env_processed: Path) -> tuple[float, float]:
     """Run ``python -m etl ARGS``; return (wall seconds, peak RSS of that child in MB)."""
-    import os
-
     env = {**os.environ, "POG_PROCESSED_DIR": str(env_processed)}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "etl", *args], cwd=REPO, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen([sys.executable, "-m", "etl", *args], cwd=REPO, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)  # this child's own rusage, not all children's
     wall = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the max over all children so far; runs go from small to large.
-    return wall, max(peak_kb, before) / 1024
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"etl {' '.join(args)} failed: {child.stderr.read().decode()[-500:]}")
+    return wall, usage.ru_maxrss / 1024
 
 
 def programme_rows(db: Path) -> int:
