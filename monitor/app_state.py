@@ -18,34 +18,46 @@ import streamlit as st
 
 from monitor import db, export
 from monitor.formatting import fmt_date, fmt_datetime
-from monitor.i18n import LANGS, DEFAULT_LANG, name_col, t
+from monitor.i18n import DEFAULT_LANG, LANGS, name_col, t
 
-LANG_KEY = "lang"  # the query parameter and the session_state key of the language switch
+LANG_KEY = "lang"  # the query parameter holding the language code
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendDataToCloud"]}
 
 
 # ---------------------------------------------------------------- language
 def lang() -> str:
     """The chosen language: the switch's value, else ?lang=, else 'uk'."""
-    value = st.session_state.get(LANG_KEY)
+    value = st.session_state.get(_LANG_WIDGET)
     if value not in LANGS:
         value = st.query_params.get(LANG_KEY)
     return value if value in LANGS else DEFAULT_LANG
 
 
+_LANG_WIDGET = "_lang_switch"
+
+
 def language_switch() -> str:
-    """The language switch in the sidebar, bound to ?lang= so it persists across pages and links."""
+    """The language switch in the sidebar; call once per run, from dashboard.py.
+
+    The first run of a session takes ?lang= from the link; afterwards the switch decides, and its
+    value is written back to ?lang= on every run — so it survives page changes (st.navigation
+    drops unknown query parameters when switching pages) and a copied link keeps the language.
+    (Streamlit's bind="query-params" would put the option's label, not its code, in the URL.)
+    """
+    if _LANG_WIDGET not in st.session_state:
+        from_url = st.query_params.get(LANG_KEY)
+        st.session_state[_LANG_WIDGET] = from_url if from_url in LANGS else DEFAULT_LANG
     with st.sidebar:
-        choice = st.segmented_control(
+        st.segmented_control(
             t("common.language", lang()),
             options=list(LANGS),
-            default=DEFAULT_LANG,
             format_func=lambda code: {"uk": "Українська", "en": "English"}[code],
-            key=LANG_KEY,
-            bind="query-params",
+            key=_LANG_WIDGET,
             required=True,
         )
-    return choice if choice in LANGS else DEFAULT_LANG
+    chosen = lang()
+    set_url_param(LANG_KEY, chosen)
+    return chosen
 
 
 # ---------------------------------------------------------------- data
@@ -109,7 +121,7 @@ def oblast_options(lang: str) -> dict[str, str]:
 def url_param(name: str, default: str, allowed: Iterable[str] | None = None) -> str:
     """A query parameter's value, or `default` when absent or not one of `allowed`.
 
-    Widgets can instead bind themselves with key=name, bind="query-params".
+    Use url_select / url_multiselect for widgets: they keep the URL in step.
     """
     value = st.query_params.get(name)
     if value is None:
@@ -126,6 +138,51 @@ def set_url_param(name: str, value: str | None) -> None:
             del st.query_params[name]
     elif st.query_params.get(name) != str(value):
         st.query_params[name] = str(value)
+
+
+def url_select(param: str, label: str, options: dict[str, str], default: str, *,
+               widget: str = "selectbox", container=None, help: str | None = None) -> str:
+    """A single-choice widget whose value (an option code) lives in ?<param>=<code>.
+
+    options: code -> shown label (translated). Returns the chosen code. widget: 'selectbox',
+    'radio' or 'segmented'.
+    """
+    codes = list(options)
+    if not codes:
+        return default
+    key = f"_url_{param}"
+    if key not in st.session_state or st.session_state[key] not in codes:
+        st.session_state[key] = url_param(param, default if default in codes else codes[0], codes)
+    box = container if container is not None else st
+    fmt = options.__getitem__
+    if widget == "radio":
+        box.radio(label, codes, format_func=fmt, key=key, help=help, horizontal=True)
+    elif widget == "segmented":
+        box.segmented_control(label, codes, format_func=fmt, key=key, help=help, required=True)
+    else:
+        box.selectbox(label, codes, format_func=fmt, key=key, help=help)
+    chosen = st.session_state[key]
+    set_url_param(param, chosen)
+    return chosen
+
+
+def url_multiselect(param: str, label: str, options: dict[str, str], default: list[str], *,
+                    container=None, help: str | None = None, max_selections: int | None = None
+                    ) -> list[str]:
+    """A multiselect whose codes live in ?<param>=code1,code2 (empty selection: param absent)."""
+    codes = list(options)
+    key = f"_url_{param}"
+    if key not in st.session_state:
+        raw = st.query_params.get(param)
+        chosen = [c for c in raw.split(",") if c in options] if raw else list(default)
+        st.session_state[key] = chosen
+    st.session_state[key] = [c for c in st.session_state[key] if c in options]
+    box = container if container is not None else st
+    box.multiselect(label, codes, format_func=options.__getitem__, key=key, help=help,
+                    max_selections=max_selections)
+    chosen = list(st.session_state[key])
+    set_url_param(param, ",".join(chosen) if chosen else None)
+    return chosen
 
 
 # ---------------------------------------------------------------- page furniture
