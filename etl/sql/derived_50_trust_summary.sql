@@ -6,44 +6,42 @@
 CREATE OR REPLACE TABLE trust_summary AS
 WITH
 
-respondents AS (
+-- the only pass over the respondents: sums per (wave, hromada, interview date), the grain at which
+-- "an officer serving in the respondent's hromada on the interview date" is decided
+respondent_cells AS (
     SELECT
-        survey.wave,
-        survey.interview_date,
-        hromadas.oblast_katottg,
-        coalesce(steps.officers_serving, 0) >= 1 AS is_covered,
-        survey.weight,
-        CASE WHEN survey.trust_police BETWEEN 1 AND 4 THEN survey.trust_police <= 2 END AS trusts,
-        survey.knows_officer
-    FROM trust_survey AS survey
-    JOIN hromadas
-        ON hromadas.katottg = survey.hromada_katottg
-    ASOF LEFT JOIN hromada_state_steps AS steps
-        ON steps.katottg = survey.hromada_katottg
-        AND survey.interview_date >= steps.from_date
+        wave,
+        hromada_katottg,
+        interview_date,
+        count(*) FILTER (WHERE trust_police BETWEEN 1 AND 4) AS n_trust,
+        sum(weight) FILTER (WHERE trust_police BETWEEN 1 AND 4) AS sw_trust,
+        sum(weight * weight) FILTER (WHERE trust_police BETWEEN 1 AND 4) AS sw2_trust,
+        sum(weight) FILTER (WHERE trust_police BETWEEN 1 AND 2) AS swy_trust,
+        count(*) FILTER (WHERE knows_officer IS NOT NULL) AS n_knows,
+        sum(weight) FILTER (WHERE knows_officer IS NOT NULL) AS sw_knows,
+        sum(weight * weight) FILTER (WHERE knows_officer IS NOT NULL) AS sw2_knows,
+        sum(weight) FILTER (WHERE knows_officer) AS swy_knows
+    FROM trust_survey
+    GROUP BY wave, hromada_katottg, interview_date
 ),
 
 waves AS (
     SELECT wave, min(interview_date) AS wave_start, max(interview_date) AS wave_end
-    FROM trust_survey
+    FROM respondent_cells
     GROUP BY wave
 ),
 
 cells AS (
     SELECT
-        wave,
-        oblast_katottg,
-        is_covered,
-        count(trusts) AS n_trust,
-        sum(weight) FILTER (WHERE trusts IS NOT NULL) AS sw_trust,
-        sum(weight * weight) FILTER (WHERE trusts IS NOT NULL) AS sw2_trust,
-        sum(weight) FILTER (WHERE trusts) AS swy_trust,
-        count(knows_officer) AS n_knows,
-        sum(weight) FILTER (WHERE knows_officer IS NOT NULL) AS sw_knows,
-        sum(weight * weight) FILTER (WHERE knows_officer IS NOT NULL) AS sw2_knows,
-        sum(weight) FILTER (WHERE knows_officer) AS swy_knows
-    FROM respondents
-    GROUP BY wave, oblast_katottg, is_covered
+        respondent_cells.*,
+        hromadas.oblast_katottg,
+        coalesce(steps.officers_serving, 0) >= 1 AS is_covered
+    FROM respondent_cells
+    JOIN hromadas
+        ON hromadas.katottg = respondent_cells.hromada_katottg
+    ASOF LEFT JOIN hromada_state_steps AS steps
+        ON steps.katottg = respondent_cells.hromada_katottg
+        AND respondent_cells.interview_date >= steps.from_date
 ),
 
 rolled_up AS (
