@@ -1,0 +1,71 @@
+"""Server-side time of every page, cold (empty caches) and warm (a rerun), through AppTest.
+
+    .venv/bin/python -m bench.bench_pages --db data/processed/pog.duckdb [--repeat 5]
+
+Each page runs in a fresh process so "cold" means empty Streamlit caches; "warm" is the median of
+the reruns that follow in the same process (what a user gets when changing a widget).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PAGE_FILES = ["pages/overview.py", "pages/coverage_map.py", "pages/rollout.py", "pages/trust.py",
+              "pages/hromada_profile.py", "pages/data_quality.py"]
+
+
+def time_page(page: str, repeat: int, lang: str = "uk") -> dict:
+    """Run in this process: cold run, then `repeat` warm reruns of one page."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.switch_page(page)
+    started = time.perf_counter()
+    at.run()
+    cold = time.perf_counter() - started
+    if at.exception:
+        raise SystemExit(f"{page}: {at.exception[0].value}")
+    warm = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - started)
+    return {"page": page, "cold_ms": round(cold * 1000), "warm_ms": round(statistics.median(warm) * 1000)}
+
+
+def bench_pages(db: Path, repeat: int = 5) -> list[dict]:
+    results = []
+    for page in PAGE_FILES:
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.bench_pages", "--one", page, "--repeat", str(repeat)],
+            cwd=REPO, env={**os.environ, "POG_DB": str(db)}, capture_output=True, text=True, check=False,
+        )
+        if out.returncode != 0:
+            raise SystemExit(f"{page}: {out.stderr.strip().splitlines()[-1] if out.stderr else 'failed'}")
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, default=REPO / "data" / "processed" / "pog.duckdb")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: time one page in this process
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(time_page(args.one, args.repeat)))
+        return
+    print(json.dumps(bench_pages(args.db.resolve(), args.repeat), indent=2))
+
+
+if __name__ == "__main__":
+    main()
