@@ -1,0 +1,121 @@
+"""The dashboard in a real browser: a real Streamlit server, Debian's headless chromium.
+
+Every page in both languages opens without an error element and makes no request outside
+127.0.0.1; the coverage map draws every hromada; the language switch changes the labels.
+Screenshots go to test-artifacts/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.streamlit_server import PAGES, REPO_ROOT, chromium, streamlit_server, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+# Counts the hromada polygons the map library actually drew (not just what the figure holds).
+COUNT_DRAWN_SHAPES = """() => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g._fullLayout && g._fullLayout.map);
+  if (!gd) return -1;
+  const map = gd._fullLayout.map._subplot.map;
+  if (!map.loaded()) return -2;
+  const ids = new Set();
+  for (const f of map.queryRenderedFeatures()) {
+    if (f.layer.type === 'fill' && f.properties && f.properties.katottg) ids.add(f.properties.katottg);
+  }
+  return ids.size;
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(demo_db):
+    with streamlit_server(demo_db) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="uk-UA")
+    pg = context.new_page()
+    pg.outside_requests = []
+
+    def record(request):
+        url = urlparse(request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.hostname not in LOCAL_HOSTS:
+            pg.outside_requests.append(request.url)
+
+    pg.on("request", record)
+    pg.on("websocket", lambda ws: record(type("R", (), {"url": ws.url})()))
+    yield pg
+    context.close()
+
+
+def open_page(page, base: str, path: str, lang: str) -> None:
+    page.goto(f"{base}/{path}?lang={lang}")
+    wait_for_app(page)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+@pytest.mark.parametrize("path", PAGES)
+def test_page_opens_without_error_and_stays_local(server, page, path, lang):
+    open_page(page, server, path, lang)
+    if path == "coverage-map":
+        page.wait_for_function(COUNT_DRAWN_SHAPES.replace("return ids.size;", "return ids.size > 0;"),
+                               timeout=30000)
+    page.wait_for_timeout(800)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{path}-{lang}.png"), full_page=True)
+
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, errors.first.inner_text()
+    assert page.locator("h1").first.inner_text().strip() != ""
+    assert page.outside_requests == []
+
+
+def test_map_draws_every_hromada(server, page, demo_con):
+    expected = demo_con.execute("SELECT count(*) FROM hromadas WHERE has_geometry").fetchone()[0]
+    assert expected == 1470
+    open_page(page, server, "coverage-map", "uk")
+    page.wait_for_function(COUNT_DRAWN_SHAPES.replace("return ids.size;", f"return ids.size >= {expected};"),
+                           timeout=30000)
+    assert page.evaluate(COUNT_DRAWN_SHAPES) == expected
+
+
+def test_language_switch_changes_labels_and_survives_navigation(server, page):
+    open_page(page, server, "overview", "uk")
+    title_uk = page.locator("h1").first.inner_text()
+    nav_uk = page.locator('[data-testid="stSidebarNav"]').inner_text()
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_function(f"() => document.querySelector('h1') && "
+                           f"document.querySelector('h1').innerText !== {title_uk!r}", timeout=20000)
+    wait_for_app(page)
+    nav_en = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert nav_en != nav_uk
+    assert "lang=en" in page.url
+
+    # Another page keeps the chosen language.
+    page.locator('[data-testid="stSidebarNav"] a').nth(PAGES.index("trust")).click()
+    page.wait_for_url("**/trust**")
+    wait_for_app(page)
+    assert "lang=en" in page.url
+    assert page.locator('[data-testid="stSidebarNav"]').inner_text() == nav_en
+
+
+def test_screenshots_exist_for_every_page_in_both_languages():
+    # Runs after the parametrised page test in file order; a missing picture means a page failed.
+    missing = [f"{p}-{lang}.png" for p in PAGES for lang in ("uk", "en")
+               if not (SCREENSHOTS / f"{p}-{lang}.png").exists()]
+    assert missing == []
+
