@@ -1,0 +1,67 @@
+"""The coverage map in a real browser: time from navigation to the drawn map, and bytes sent.
+
+    .venv/bin/python -m bench.bench_browser --db data/processed/pog.duckdb [--runs 3]
+
+Bytes are what the network delivered to a browser with an empty cache (Chrome DevTools
+protocol: encoded body sizes of HTTP responses plus WebSocket frames, where Streamlit sends
+the figure). "Drawn" means the map library reports all hromada polygons rendered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.streamlit_server import chromium, streamlit_server  # noqa: E402
+from tests.test_browser import COUNT_DRAWN_SHAPES  # noqa: E402
+
+
+def measure_map(browser, base: str, expected_shapes: int = 1470) -> dict:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    totals = {"http": 0, "ws": 0}
+    cdp.on("Network.loadingFinished", lambda e: totals.__setitem__("http", totals["http"] + e["encodedDataLength"]))
+    cdp.on("Network.webSocketFrameReceived",
+           lambda e: totals.__setitem__("ws", totals["ws"] + len(e["response"]["payloadData"])))
+    started = time.perf_counter()
+    page.goto(f"{base}/coverage-map?lang=uk")
+    page.wait_for_function(
+        COUNT_DRAWN_SHAPES.replace("return ids.size;", f"return ids.size >= {expected_shapes};"),
+        timeout=60000, polling=50,
+    )
+    drawn_s = time.perf_counter() - started
+    page.wait_for_timeout(1500)  # let trailing frames (station points, tables) arrive before counting bytes
+    context.close()
+    return {"drawn_s": drawn_s, "http_bytes": totals["http"], "ws_bytes": totals["ws"]}
+
+
+def bench_browser(db: Path, runs: int = 3) -> dict:
+    with streamlit_server(db) as base, chromium() as browser:
+        measure_map(browser, base)  # first visit warms the server's caches; not counted
+        results = [measure_map(browser, base) for _ in range(runs)]
+    return {
+        "map_drawn_s_median": round(statistics.median(r["drawn_s"] for r in results), 2),
+        "map_page_mb_sent": round(statistics.median(r["http_bytes"] + r["ws_bytes"] for r in results) / 1e6, 2),
+        "of_which_websocket_mb": round(statistics.median(r["ws_bytes"] for r in results) / 1e6, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, default=REPO / "data" / "processed" / "pog.duckdb")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(json.dumps(bench_browser(args.db.resolve(), args.runs), indent=2))
+
+
+if __name__ == "__main__":
+    main()
