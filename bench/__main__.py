@@ -1,0 +1,105 @@
+"""The benchmark harness: the ETL and every page at ×1, ×10 and ×100 demo data -> BENCHMARKS.md.
+
+    ./pog bench                       # scales 1, 10, 100 (a few minutes)
+    ./pog bench --scales 1 --quick    # the ×1 pass only, fewer repeats (CI's smoke run)
+
+For each scale: demo files are generated once, then a full build from nothing (no geometry
+cache), a rebuild with unchanged reference, each page's server-side time cold and warm (AppTest,
+fresh process per page), and the map page's bytes in a real browser; at ×1 also the browser's
+time from navigation to the drawn map.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from bench.bench_browser import bench_browser
+from bench.bench_build import bench_build
+from bench.bench_pages import bench_pages
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GB RAM, Python {platform.python_version()}"
+
+
+def run(scales: list[int], quick: bool, workdir: Path) -> dict:
+    results = {"machine": machine(), "started": datetime.now().isoformat(timespec="seconds"), "scales": {}}
+    for scale in scales:
+        print(f"scale ×{scale}: build …", flush=True)
+        build = bench_build(scale, workdir)
+        db = workdir / f"processed-x{scale}" / "pog.duckdb"
+        print(f"scale ×{scale}: pages …", flush=True)
+        pages = bench_pages(db, repeat=2 if quick else 5)
+        print(f"scale ×{scale}: browser …", flush=True)
+        browser = bench_browser(db, runs=1 if quick else 3)
+        results["scales"][scale] = {"build": build, "pages": pages, "browser": browser}
+    return results
+
+
+def markdown(results: dict, command: str) -> str:
+    scales = list(results["scales"])
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Machine: {results['machine']}. Run {results['started']} with `{command}`.",
+        "Targets: full build ≤ 20 s and rebuild ≤ 5 s at ×1; build ≤ 120 s and peak memory ≤ 6 GB at ×100;",
+        "warm page rerun ≤ 300 ms at ×1 and ≤ 1 s at ×100; map drawn ≤ 4 s; map page ≤ 4 MB sent.",
+        "",
+        "| | " + " | ".join(f"×{s}" for s in scales) + " |",
+        "|---|" + "---:|" * len(scales),
+    ]
+
+    def row(label, fn):
+        lines.append(f"| {label} | " + " | ".join(fn(results["scales"][s]) for s in scales) + " |")
+
+    row("programme rows", lambda r: f"{r['build']['programme_rows']:,}")
+    row("full build (s)", lambda r: f"{r['build']['full_build_s']:.1f}")
+    row("rebuild, unchanged reference (s)", lambda r: f"{r['build']['rebuild_s']:.1f}")
+    row("rows per second (full build)", lambda r: f"{r['build']['rows_per_s_full']:,}")
+    row("peak memory (MB)", lambda r: f"{r['build']['peak_rss_mb']:,}")
+    row("database size (MB)", lambda r: f"{r['build']['db_mb']:.1f}")
+    for i, page in enumerate(results["scales"][scales[0]]["pages"]):
+        name = page["page"].removeprefix("pages/").removesuffix(".py")
+        row(f"{name}: cold / warm (ms)",
+            lambda r, i=i: f"{r['pages'][i]['cold_ms']:,} / {r['pages'][i]['warm_ms']:,}")
+    row("map page sent (MB)", lambda r: f"{r['browser']['map_page_mb_sent']:.2f}")
+    row("map drawn after navigation (s)", lambda r: f"{r['browser']['map_drawn_s_median']:.2f}")
+    lines += ["", "Raw figures: `bench/results/latest.json`.", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--scales", default="1,10,100", help="comma-separated scale factors")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (smoke run)")
+    parser.add_argument("--workdir", type=Path, default=None, help="scratch directory (default: a temp dir)")
+    parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
+    args = parser.parse_args()
+    scales = [int(s) for s in args.scales.split(",")]
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="pog-bench-"))
+    try:
+        results = run(scales, args.quick, workdir)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    (REPO / "bench" / "results").mkdir(exist_ok=True)
+    (REPO / "bench" / "results" / "latest.json").write_text(json.dumps(results, indent=2))
+    command = "./pog bench " + " ".join(a for a in ["--scales " + args.scales, "--quick" if args.quick else ""] if a)
+    args.out.write_text(markdown(results, command.strip()), encoding="utf-8")
+    print(args.out.read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()
