@@ -1,3 +1,58 @@
-from monitor import app_state
+"""Хід впровадження / Rollout by region — which oblasts are ahead or behind?"""
 
-app_state.page_header("nav.rollout", "common.placeholder")
+import streamlit as st
+
+from monitor import app_state, charts, rollout
+from monitor.formatting import fmt_date, fmt_pct
+from monitor.i18n import t
+
+lang = app_state.lang()
+app_state.page_header("rollout.title", "rollout.question")
+as_of = app_state.as_of_date()
+
+league = app_state.data(rollout.league_table, as_of)
+series = app_state.data(rollout.monthly)
+national = series[series["scope_katottg"] == rollout.NATIONAL]
+national_share = float(national["covered_share"].iloc[-1]) if not national.empty else float("nan")
+oblast_names = app_state.oblast_options(lang)
+
+# ---------------------------------------------------------------- controls (all in the URL)
+c1, c2 = st.columns([3, 2])
+with c1:
+    metric = app_state.url_select(
+        "metric", t("rollout.metric", lang), {m: t(f"metric.{m}", lang) for m in rollout.METRICS},
+        "covered_share", widget="segmented")
+with c2:
+    view = app_state.url_select(
+        "view", t("rollout.view", lang),
+        {"compare": t("rollout.view_compare", lang), "all": t("rollout.view_all", lang)},
+        "compare", widget="segmented")
+kind = rollout.METRICS[metric]
+
+# ---------------------------------------------------------------- chart
+if view == "compare":
+    chosen = app_state.url_multiselect(
+        "oblast", t("rollout.oblasts", lang), oblast_names, rollout.default_oblasts(league),
+        help=t("rollout.oblasts_help", lang), max_selections=8)
+    if chosen:
+        fig = charts.rollout_lines(series[series["scope_katottg"].isin(chosen)], metric, kind,
+                                   {c: oblast_names[c] for c in chosen}, lang, rollout.EVENTS,
+                                   national if kind == "share" else None)
+        app_state.plotly(fig, key="rollout_lines")
+    else:
+        st.info(t("rollout.choose_oblasts", lang))
+    if kind != "share":
+        st.caption(t("rollout.national_only_share", lang))
+else:
+    order = [c for c in league["oblast_katottg"] if c in oblast_names]
+    fig = charts.small_multiples(series, metric, kind, {c: oblast_names[c] for c in order}, lang,
+                                 rollout.EVENTS, national)
+    app_state.plotly(fig, key="rollout_multiples")
+    st.caption(t("rollout.multiples_note", lang))
+st.caption(t("rollout.events_note", lang))
+
+# ---------------------------------------------------------------- league table
+st.subheader(t("rollout.league_heading", lang, date=fmt_date(as_of, lang)))
+st.caption(t("rollout.league_note", lang, national=fmt_pct(national_share, lang)))
+app_state.show_table(rollout.league_display(league, national_share, lang),
+                     rollout.league_download(league, lang), "rollout_league", lang, height=560)

@@ -1,0 +1,146 @@
+"""Overview: where the programme stands on the as-of date, a year before, and beside the
+figures leadership has published. Pure functions over a read-only connection."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from monitor.db import query
+from monitor.formatting import fmt_date, fmt_int, fmt_month, fmt_pct, fmt_signed_int
+from monitor.i18n import t, t_or
+from monitor.rollout import NATIONAL, scope_summary, year_before
+
+# KPI tiles, in display order: key (translated 'kpi.<key>') -> column of scope_summary.
+KPI_COLUMNS = ("hromadas_covered", "officers_serving", "residents_covered", "stations_open",
+               "memoranda_active")
+# Published metrics that the data can be set beside: facts metric -> column of scope_summary.
+PUBLISHED_METRICS = {
+    "officers": "officers_serving",
+    "hromadas_covered": "hromadas_covered",
+    "residents_covered": "residents_covered",
+    "police_stations": "police_stations_open",
+}
+
+
+def national_kpis(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
+    """Two rows, 'now' (as_of) and 'year_before' (the same date a year earlier), of the national
+    scope_summary columns, indexed by 'when'."""
+    before = year_before(as_of).isoformat()
+    df = scope_summary(con, (as_of[:10], before))
+    df = df[df["scope_katottg"] == NATIONAL].copy()
+    df["when"] = df["on_date"].map({as_of[:10]: "now", before: "year_before"})
+    return df.set_index("when")
+
+
+def trust_gap(con: duckdb.DuckDBPyConnection, as_of: str, min_effective_n: float) -> pd.DataFrame:
+    """National trust in covered vs not-covered hromadas: the latest wave and the latest wave that
+    ended a year or more before as_of (for the change).
+
+    Rows: when ('now' | 'year_before') x grp ('covered' | 'not_covered'); columns wave, wave_end,
+    share (NaN when the effective n is below `min_effective_n`), n_effective, ci_low, ci_high,
+    too_few (bool). Empty when there is no survey.
+    """
+    before = year_before(as_of).isoformat()
+    df = query(
+        con,
+        """
+        WITH waves AS (
+            SELECT DISTINCT wave, wave_start, wave_end FROM trust_summary
+            WHERE scope_katottg = 'UA' AND metric = 'trust' AND wave_end <= ?::DATE
+        ),
+        picked AS (
+            SELECT 'now' AS "when", wave FROM (SELECT wave FROM waves ORDER BY wave_end DESC, wave DESC LIMIT 1)
+            UNION ALL
+            SELECT 'year_before', wave FROM (
+                SELECT wave FROM waves WHERE wave_end <= ?::DATE ORDER BY wave_end DESC, wave DESC LIMIT 1)
+        )
+        SELECT picked."when", s.wave, strftime(s.wave_end, '%Y-%m-%d') AS wave_end, s.grp, s.share,
+               s.n_unweighted, s.n_effective, s.ci_low, s.ci_high
+        FROM picked
+        JOIN trust_summary AS s ON s.wave = picked.wave
+        WHERE s.scope_katottg = 'UA' AND s.metric = 'trust' AND s.grp IN ('covered', 'not_covered')
+        ORDER BY picked."when", s.grp
+        """,
+        [as_of[:10], before],
+    )
+    df["too_few"] = df["n_effective"].fillna(0) < min_effective_n
+    for col in ("share", "ci_low", "ci_high"):
+        df.loc[df["too_few"], col] = float("nan")
+    return df
+
+
+def published_vs_data(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """National published milestones (facts_milestones) beside what the data says on the same date.
+
+    Columns: milestone_date (ISO), date_text, date_precision, metric, published, data,
+    difference (data - published), difference_share (of published), source_name, source_url,
+    confidence, note. Only metrics the data can count (PUBLISHED_METRICS). A year or month given
+    without a day is compared on the date the ETL resolved it to (shown with its precision).
+    """
+    facts = query(
+        con,
+        """
+        SELECT strftime(milestone_date, '%Y-%m-%d') AS milestone_date, date_text, date_precision,
+               metric, value AS published, source_name, source_url, confidence, note
+        FROM facts_milestones
+        WHERE oblast_katottg IS NULL AND list_contains(?::VARCHAR[], metric)
+        ORDER BY milestone_date, metric, value
+        """,
+        [list(PUBLISHED_METRICS)],
+    )
+    if facts.empty:
+        facts["data"] = pd.Series(dtype="float")
+        facts["difference"] = pd.Series(dtype="float")
+        facts["difference_share"] = pd.Series(dtype="float")
+        return facts
+    summary = scope_summary(con, tuple(sorted(facts["milestone_date"].unique())))
+    summary = summary[summary["scope_katottg"] == NATIONAL].set_index("on_date")
+    facts["data"] = [
+        float(summary.at[d, PUBLISHED_METRICS[m]]) if d in summary.index else float("nan")
+        for d, m in zip(facts["milestone_date"], facts["metric"], strict=True)
+    ]
+    facts["difference"] = facts["data"] - facts["published"]
+    facts["difference_share"] = facts["difference"] / facts["published"]
+    return facts[["milestone_date", "date_text", "date_precision", "metric", "published", "data",
+                  "difference", "difference_share", "source_name", "source_url", "confidence", "note"]]
+
+
+def national_series(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """rollout_monthly for the whole country, on_date as a Timestamp."""
+    df = query(con, "SELECT * FROM rollout_monthly WHERE scope_katottg = 'UA' ORDER BY on_date")
+    df["on_date"] = pd.to_datetime(df["on_date"])
+    return df
+
+
+def published_date_text(iso: str, precision: str, lang: str) -> str:
+    """A published date as precise as the source gave it: a day, a month or a year."""
+    if precision == "year":
+        return iso[:4]
+    if precision == "month":
+        return fmt_month(iso, lang)
+    return fmt_date(iso, lang)
+
+
+def published_table(pub: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """published_vs_data as formatted text for reading (headers are 'col.*' keys)."""
+    return pd.DataFrame({
+        "date": [published_date_text(d, p, lang)
+                 for d, p in zip(pub["milestone_date"], pub["date_precision"], strict=True)],
+        "metric": [t(f"metric.{m}", lang) for m in pub["metric"]],
+        "published": [fmt_int(v, lang) for v in pub["published"]],
+        "data": [fmt_int(v, lang) for v in pub["data"]],
+        "difference": [fmt_signed_int(v, lang) for v in pub["difference"]],
+        "difference_share": [fmt_pct(v, lang, 0) if pd.notna(v) and v <= 0 else
+                             ("+" + fmt_pct(v, lang, 0) if pd.notna(v) else fmt_pct(v, lang))
+                             for v in pub["difference_share"]],
+        "confidence": [t_or(f"confidence.{c}", lang, str(c)) for c in pub["confidence"]],
+        "source": pub["source_name"].fillna(""),
+    })
+
+
+def published_download(pub: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """published_vs_data for download: raw numbers, metric names in the language."""
+    out = pub.copy()
+    out["metric"] = [t(f"metric.{m}", lang) for m in out["metric"]]
+    return out

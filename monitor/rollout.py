@@ -1,0 +1,202 @@
+"""Rollout by region: the monthly series per oblast and the league table of oblasts.
+
+Pure functions over a read-only connection (first argument), cached by monitor.app_state.data.
+Every count comes from the ETL's one definition of coverage (coverage_on_dates / rollout_monthly);
+this module only selects, compares and ranks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from monitor.db import query
+
+NATIONAL = "UA"
+# Metrics the rollout chart can show: column of rollout_monthly -> kind of number.
+METRICS = {
+    "covered_share": "share",
+    "hromadas_covered": "int",
+    "officers_serving": "int",
+    "residents_covered": "int",
+    "stations_open": "int",
+}
+# Events marked on time axes: key (translated 'event.<key>') -> date.
+EVENTS = {"pilot_start": dt.date(2019, 5, 29), "invasion": dt.date(2022, 2, 24)}
+
+SUMMARY_COLUMNS = (
+    "on_date", "scope_katottg", "hromadas_total", "hromadas_assessable", "hromadas_covered",
+    "covered_share", "hromadas_at_required", "officers_serving", "officers_required",
+    "residents_covered", "population_assessable", "stations_open", "police_stations_open",
+    "memoranda_active",
+)
+
+
+def year_before(d: dt.date | str) -> dt.date:
+    """The same calendar date a year earlier (29 Feb -> 28 Feb)."""
+    day = dt.date.fromisoformat(d[:10]) if isinstance(d, str) else d
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def scope_summary(con: duckdb.DuckDBPyConnection, dates: tuple[str, ...]) -> pd.DataFrame:
+    """The rollout_monthly columns for any dates, per oblast and national ('UA').
+
+    Evaluated with the ETL's coverage_on_dates macro, so a date that is not a month end (the
+    as-of date a year ago, a published milestone's date) is counted exactly as rollout_monthly
+    counts its dates. on_date is returned as an ISO string.
+    """
+    if not dates:
+        return pd.DataFrame(columns=list(SUMMARY_COLUMNS))
+    df = query(
+        con,
+        """
+        SELECT
+            strftime(on_date, '%Y-%m-%d') AS on_date,
+            CASE WHEN grouping(oblast_katottg) = 1 THEN 'UA' ELSE oblast_katottg END AS scope_katottg,
+            count(*)::INTEGER AS hromadas_total,
+            (count(*) FILTER (WHERE is_assessable))::INTEGER AS hromadas_assessable,
+            (count(*) FILTER (WHERE is_covered))::INTEGER AS hromadas_covered,
+            (count(*) FILTER (WHERE is_covered)
+                / nullif(count(*) FILTER (WHERE is_assessable), 0))::DOUBLE AS covered_share,
+            (count(*) FILTER (WHERE status = 'covered'))::INTEGER AS hromadas_at_required,
+            sum(officers_serving)::INTEGER AS officers_serving,
+            coalesce(sum(required_officers) FILTER (WHERE is_assessable), 0)::INTEGER
+                AS officers_required,
+            sum(residents_covered)::BIGINT AS residents_covered,
+            coalesce(sum(population_count) FILTER (WHERE is_assessable), 0)::BIGINT
+                AS population_assessable,
+            sum(stations_open)::INTEGER AS stations_open,
+            sum(police_stations_open)::INTEGER AS police_stations_open,
+            sum(memoranda_in_force)::INTEGER AS memoranda_active
+        FROM coverage_on_dates(?::DATE[])
+        GROUP BY GROUPING SETS ((on_date, oblast_katottg), (on_date))
+        ORDER BY on_date, scope_katottg
+        """,
+        [list(dates)],
+    )
+    return df
+
+
+def monthly(con: duckdb.DuckDBPyConnection, scopes: tuple[str, ...] = ()) -> pd.DataFrame:
+    """rollout_monthly for the given scopes (all when empty), on_date as a Timestamp."""
+    sql = "SELECT * FROM rollout_monthly"
+    params: list = []
+    if scopes:
+        sql += " WHERE list_contains(?::VARCHAR[], scope_katottg)"
+        params = [list(scopes)]
+    df = query(con, sql + " ORDER BY scope_katottg, on_date", params)
+    df["on_date"] = pd.to_datetime(df["on_date"])
+    return df
+
+
+def planned_officers(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """oblast_katottg, planned_officers for a year (the targets file); empty when none."""
+    return query(
+        con,
+        "SELECT oblast_katottg, planned_officers FROM targets WHERE year = ? ORDER BY oblast_katottg",
+        [year],
+    )
+
+
+def league(now: pd.DataFrame, before: pd.DataFrame, oblasts: pd.DataFrame,
+           planned: pd.DataFrame) -> pd.DataFrame:
+    """Rank oblasts by the share of assessable hromadas covered (pure; frames as above).
+
+    now/before: scope_summary rows of one date each (oblast rows; 'UA' ignored).
+    oblasts: oblast_katottg, name_uk, name_en. planned: oblast_katottg, planned_officers.
+    Returns one row per oblast, ranked (1 = highest share; ties share a rank; oblasts with
+    nothing assessable get no rank and go last), with the 12-month changes.
+    """
+    cur = now[now["scope_katottg"] != NATIONAL].rename(columns={"scope_katottg": "oblast_katottg"})
+    prev = before[before["scope_katottg"] != NATIONAL].rename(columns={"scope_katottg": "oblast_katottg"})
+    prev = prev[["oblast_katottg", "covered_share", "hromadas_covered", "officers_serving",
+                 "residents_covered"]].add_suffix("_before").rename(
+        columns={"oblast_katottg_before": "oblast_katottg"})
+    df = (oblasts[["oblast_katottg", "name_uk", "name_en"]]
+          .merge(cur, on="oblast_katottg", how="left")
+          .merge(prev, on="oblast_katottg", how="left")
+          .merge(planned, on="oblast_katottg", how="left"))
+    df["residents_share"] = df["residents_covered"] / df["population_assessable"].replace(0, np.nan)
+    df["officers_vs_required"] = df["officers_serving"] / df["officers_required"].replace(0, np.nan)
+    df["officers_vs_planned"] = df["officers_serving"] / df["planned_officers"].replace(0, np.nan)
+    df["covered_share_change"] = df["covered_share"] - df["covered_share_before"]
+    df["hromadas_covered_change"] = df["hromadas_covered"] - df["hromadas_covered_before"]
+    df["officers_change"] = df["officers_serving"] - df["officers_serving_before"]
+    df["rank"] = df["covered_share"].rank(method="min", ascending=False).astype("Int64")
+    df = df.sort_values(["rank", "residents_share", "name_uk"], ascending=[True, False, True],
+                        na_position="last").reset_index(drop=True)
+    return df[[
+        "rank", "oblast_katottg", "name_uk", "name_en", "hromadas_assessable", "hromadas_covered",
+        "covered_share", "covered_share_change", "hromadas_covered_change", "residents_covered",
+        "residents_share", "officers_serving", "officers_required", "officers_vs_required",
+        "planned_officers", "officers_vs_planned", "officers_change",
+    ]]
+
+
+def league_table(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
+    """The league of oblasts on `as_of` with changes against the same date a year before."""
+    before = year_before(as_of).isoformat()
+    summary = scope_summary(con, (as_of, before))
+    oblasts = query(con, "SELECT oblast_katottg, name_uk, name_en FROM oblasts")
+    planned = planned_officers(con, int(as_of[:4]))
+    return league(summary[summary["on_date"] == as_of[:10]],
+                  summary[summary["on_date"] == before], oblasts, planned)
+
+
+def league_display(df: pd.DataFrame, national_share: float, lang: str) -> pd.DataFrame:
+    """The league as formatted text for reading (headers are 'col.*' keys; statuses in words)."""
+    from monitor.formatting import fmt_int, fmt_pct, fmt_signed_int, fmt_signed_pp
+    from monitor.i18n import name_col, t
+
+    def position(share) -> str:
+        if pd.isna(share):
+            return t("rollout.position_na", lang)
+        if share > national_share:
+            return "▲ " + t("rollout.position_ahead", lang)
+        if share < national_share:
+            return "▼ " + t("rollout.position_behind", lang)
+        return "= " + t("rollout.position_level", lang)
+
+    def of(n, total) -> str:
+        return t("rollout.n_of", lang, n=fmt_int(n, lang), total=fmt_int(total, lang))
+
+    return pd.DataFrame({
+        "rank": [fmt_int(r, lang) for r in df["rank"]],
+        "oblast": df[name_col(lang)],
+        "covered_share": [fmt_pct(x, lang) for x in df["covered_share"]],
+        "position": [position(x) for x in df["covered_share"]],
+        "hromadas_covered": [of(n, tot) for n, tot in zip(df["hromadas_covered"], df["hromadas_assessable"],
+                                                          strict=True)],
+        "covered_share_change": [fmt_signed_pp(x, lang) for x in df["covered_share_change"]],
+        "residents_covered": [fmt_int(x, lang) for x in df["residents_covered"]],
+        "residents_share": [fmt_pct(x, lang) for x in df["residents_share"]],
+        "officers_vs_required_text": [of(n, tot) for n, tot in zip(df["officers_serving"], df["officers_required"],
+                                                                   strict=True)],
+        "officers_vs_required": [fmt_pct(x, lang, 0) for x in df["officers_vs_required"]],
+        "officers_vs_planned_text": [of(n, tot) for n, tot in zip(df["officers_serving"], df["planned_officers"],
+                                                                  strict=True)],
+        "officers_vs_planned": [fmt_pct(x, lang, 0) for x in df["officers_vs_planned"]],
+        "officers_change": [fmt_signed_int(x, lang) for x in df["officers_change"]],
+    })
+
+
+def league_download(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The league for download: raw numbers, oblast names in the language."""
+    from monitor.i18n import name_col
+
+    out = df.drop(columns=["name_uk", "name_en"]).copy()
+    out.insert(1, "oblast", df[name_col(lang)])
+    return out
+
+
+def default_oblasts(df: pd.DataFrame, n: int = 2) -> list[str]:
+    """The `n` leading and `n` trailing ranked oblasts of a league: ahead and behind at a glance."""
+    ranked = df[df["rank"].notna()]
+    codes = list(ranked["oblast_katottg"].head(n)) + list(ranked["oblast_katottg"].tail(n))
+    return list(dict.fromkeys(codes))
