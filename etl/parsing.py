@@ -62,11 +62,13 @@ def parse_date(s: pd.Series) -> Parsed:
 def parse_choice(s: pd.Series, mapping: Mapping[str, object], dtype: str) -> Parsed:
     """Map case-insensitive spellings to stored values (booleans, station kinds, sex, ...)."""
     lowered = {str(k).casefold(): v for k, v in mapping.items()}
-
-    def conv(u: pd.Series) -> pd.Series:
-        return pd.Series([lowered.get(v.casefold()) for v in u], dtype=dtype)
-
-    return _parsed(s, _on_uniques(s, conv))
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)
+    keys = [str(u).casefold() for u in uniques]
+    # A spelling may map to None on purpose (trust 9 = hard to say): known, yet no value.
+    known = np.array([k in lowered for k in keys], dtype=bool)
+    values = pd.Series([lowered.get(k) for k in keys], dtype=dtype).take(codes)
+    values.index = s.index
+    return Parsed(values=values, bad=pd.Series((s != "").to_numpy() & ~known[codes], index=s.index))
 
 
 def parse_bool(s: pd.Series, mapping: Mapping[str, bool]) -> Parsed:

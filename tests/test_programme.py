@@ -1,0 +1,333 @@
+"""Programme files through the real loader into a tiny warehouse: values, rejects, bad files."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import paths
+from etl.errors import InputFileError
+from etl.programme import load_programme, validate_files
+
+GOOD = Path(__file__).resolve().parent / "fixtures" / "programme" / "good"
+BUILD_DATE = date(2024, 1, 1)
+
+VIN = "UA05000000000010236"
+KYIV = "UA80000000000093317"
+CRIMEA = "UA01000000000013043"
+LYTYN = "UA05020130000056031"  # P-code UA0502013
+LUKA = "UA05020150000074651"  # P-code UA0502015
+ANDRIIVKA = "UA01020010000048857"  # Crimea: no centre in the registry
+HROMADAS = [
+    # katottg, ocha_pcode, oblast, name_uk, centre_lat, centre_lon
+    (LYTYN, "UA0502013", VIN, "Літинська", 49.3232593, 28.0852),
+    (LUKA, "UA0502015", VIN, "Лука-Мелешківська", 49.173946, 28.3542),
+    (KYIV, "UA8000000", KYIV, "Київ", 50.4501, 30.5234),
+    (ANDRIIVKA, "UA0102001", CRIMEA, "Андріївська", None, None),
+]
+
+
+@pytest.fixture()
+def con():
+    c = duckdb.connect(":memory:")
+    c.execute((paths.SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+    c.executemany(
+        "INSERT INTO oblasts (oblast_katottg, name_uk, name_en, short_code) VALUES (?, ?, ?, ?)",
+        [(VIN, "Вінницька область", "Vinnytsia Oblast", "VIN"), (KYIV, "Київ", "Kyiv", "KYI"),
+         (CRIMEA, "Автономна Республіка Крим", "Crimea", "CRI")],
+    )
+    c.executemany(
+        "INSERT INTO hromadas (katottg, ocha_pcode, oblast_katottg, name_uk, centre_lat, centre_lon, "
+        "is_occupied_before_2022, has_geometry, required_officers, size_band) "
+        "VALUES (?, ?, ?, ?, ?, ?, false, true, 1, '10-25k')",
+        HROMADAS,
+    )
+    yield c
+    c.close()
+
+
+def write(raw: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    raw.mkdir(parents=True, exist_ok=True)
+    (raw / name).write_bytes(text.encode(encoding))
+    return raw / name
+
+
+def rows(con, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def rejects(con, file: str | None = None) -> list[tuple]:
+    where = "WHERE file = ?" if file else ""
+    return con.execute(
+        f'SELECT file, row, "column", value, reason FROM rejects {where} ORDER BY row, "column" NULLS LAST',
+        [file] if file else [],
+    ).fetchall()
+
+
+# ---------------------------------------------------------------- good files, every format
+@pytest.fixture()
+def good(con):
+    return load_programme(con, GOOD, BUILD_DATE)
+
+
+def test_good_fixtures_load_without_rejects(con, good):
+    assert rejects(con) == []
+    assert [(r["file"], r["kind"], r["rows_read"], r["rows_loaded"], r["rows_rejected"]) for r in good] == [
+        ("memoranda_vinnytsia.xlsx", "memoranda", 2, 2, 0),
+        ("officers_2021_vinnytsia.csv", "officers", 2, 2, 0),
+        ("officers_kyiv.csv", "officers", 1, 1, 0),
+        ("stations.csv", "stations", 2, 2, 0),
+        ("targets.csv", "targets", 2, 2, 0),
+        ("trust_survey_2021-H2.csv", "trust_survey", 3, 3, 0),
+    ]
+    assert all(len(r["sha256"]) == 64 for r in good)
+
+
+def test_unknown_columns_are_listed(good):
+    ignored = {r["file"]: r["ignored_columns"] for r in good}
+    assert ignored["officers_kyiv.csv"] == "Примітка"
+    assert ignored["trust_survey_2021-H2.csv"] == "interviewer"
+    assert ignored["stations.csv"] == ""
+
+
+def test_officers_utf8_and_cp1251_with_ukrainian_headers(con, good):
+    assert rows(con, "SELECT * FROM officers ORDER BY officer_id") == [
+        ("P-0001", LYTYN, date(2021, 3, 1), None, True, date(2021, 2, 15), "officers_2021_vinnytsia.csv", 2),
+        # lower-case P-code with a trailing space, mapped to the hromada's KATOTTG
+        ("P-0002", LUKA, date(2021, 4, 1), date(2022, 6, 30), False, None, "officers_2021_vinnytsia.csv", 3),
+        ("P-0100", KYIV, date(2021, 9, 1), None, True, None, "officers_kyiv.csv", 2),
+    ]
+
+
+def test_stations_bom_semicolon_decimal_comma_quoted_newline_and_imputed_location(con, good):
+    got = rows(con, "SELECT * FROM stations ORDER BY station_id")
+    assert got == [
+        ("S-1", LYTYN, "police_station", date(2021, 5, 20), None, "Станція; Літин\r\nвул. Соборна, 1",
+         49.3301, 28.0902, False, "stations.csv", 2),
+        # the quoted line break above is inside row 2, so S-2 is row 3
+        ("S-2", KYIV, "front_office", date(2022, 1, 10), None, "Фронт-офіс", 50.4501, 30.5234, True,
+         "stations.csv", 3),
+    ]
+
+
+def test_memoranda_xlsx_excel_date_cells_and_date_text(con, good):
+    assert rows(con, "SELECT * FROM memoranda ORDER BY source_row") == [
+        (LYTYN, date(2020, 7, 14), None, "memoranda_vinnytsia.xlsx", 3),
+        (LUKA, date(2021, 2, 1), date(2023, 1, 31), "memoranda_vinnytsia.xlsx", 5),
+    ]
+
+
+def test_trust_survey_values(con, good):
+    assert rows(con, "SELECT * FROM trust_survey ORDER BY respondent_id") == [
+        ("R1", "2021-H2", date(2021, 11, 2), LYTYN, 1, True, 1.25, "f", "18-29"),
+        ("R2", "2021-H2", date(2021, 11, 2), LUKA, None, False, 1.0, "m", "60+"),
+        ("R3", "2021-H2", date(2021, 11, 3), KYIV, None, True, 0.8, None, None),
+    ]
+
+
+def test_targets_with_thousands_space(con, good):
+    assert rows(con, "SELECT oblast_katottg, year, planned_officers, source_row FROM targets ORDER BY 4") == [
+        (VIN, 2022, 120, 2), (KYIV, 2022, 1050, 3)
+    ]
+
+
+# ---------------------------------------------------------------- bad rows
+def test_officer_rejects(con, tmp_path):
+    write(tmp_path, "officers.csv", "\n".join([
+        "officer_id,hromada_katottg,start_date,end_date,lives_in_hromada",
+        f"P-1,{LYTYN},2021-01-01,,",                 # 2 good
+        "P-2,UA0599999999999999X,2021-01-01,,",       # 3 unknown code
+        f"P-3,{LYTYN},,,",                            # 4 missing start
+        f"P-4,{LYTYN},2021-13-01,,",                  # 5 bad date
+        f"P-5,{LYTYN},2024-02-01,,",                  # 6 after the build date
+        f"P-6,{LYTYN},2022-01-01,2021-12-31,",        # 7 ends before it starts
+        f"P-1,{LYTYN.lower()},01.01.2021,,",          # 8 same key as row 2
+        f"P-7,{LYTYN},2021-01-01,,maybe",             # 9 not a boolean
+        ",,x,,",                                      # 10 three faults, one per cell
+    ]) + "\n")
+    log = load_programme(con, tmp_path, BUILD_DATE)
+    f = "officers.csv"
+    assert rejects(con) == [
+        (f, 3, "hromada_katottg", "UA0599999999999999X", "unknown_code"),
+        (f, 4, "start_date", None, "missing_required"),
+        (f, 5, "start_date", "2021-13-01", "bad_date"),
+        (f, 6, "start_date", "2024-02-01", "future_date"),
+        (f, 7, "end_date", "2021-12-31", "end_before_start"),
+        (f, 8, None, f"officer_id=P-1, hromada_katottg={LYTYN.lower()}, start_date=01.01.2021",
+         "duplicate_key"),
+        (f, 9, "lives_in_hromada", "maybe", "bad_value"),
+        (f, 10, "hromada_katottg", None, "missing_required"),
+        (f, 10, "officer_id", None, "missing_required"),
+        (f, 10, "start_date", "x", "bad_date"),
+    ]
+    assert rows(con, "SELECT officer_id, source_row FROM officers") == [("P-1", 2)]
+    assert (log[0]["rows_read"], log[0]["rows_loaded"], log[0]["rows_rejected"]) == (9, 1, 8)
+
+
+def test_station_rejects(con, tmp_path):
+    write(tmp_path, "stations.csv", "\n".join([
+        "station_id;hromada_katottg;kind;opened_on;closed_on;lat;lon",
+        f"S-1;{LYTYN};police_station;2021-01-01;;;",         # 2 good, imputed
+        f"S-2;{LYTYN};kiosk;2021-01-01;;;",                  # 3 unknown kind
+        f"S-3;{LYTYN};front_office;2021-01-01;;60,1;30",     # 4 north of Ukraine
+        f"S-4;{LYTYN};front_office;2021-01-01;;abc;30",      # 5 not a number
+        f"S-5;{LYTYN};front_office;2021-01-01;;49;",         # 6 lat without lon
+        f"S-6;{ANDRIIVKA};front_office;2021-01-01;;;",       # 7 no location, no centre
+        f"S-1;{LUKA};front_office;2022-01-01;;;",            # 8 repeated station_id
+        f"S-7;{LYTYN};Офіс громадської безпеки;2021-05-01;2021-04-30;;",  # 9 closed before opened
+    ]) + "\n")
+    load_programme(con, tmp_path, BUILD_DATE)
+    f = "stations.csv"
+    assert rejects(con) == [
+        (f, 3, "kind", "kiosk", "bad_value"),
+        (f, 4, "lat", "60,1", "outside_ukraine"),
+        (f, 5, "lat", "abc", "bad_value"),
+        (f, 6, "lon", None, "missing_required"),
+        (f, 7, "lat", None, "missing_required"),
+        (f, 8, None, "station_id=S-1", "duplicate_key"),
+        (f, 9, "closed_on", "2021-04-30", "end_before_start"),
+    ]
+    assert rows(con, "SELECT station_id, is_location_imputed FROM stations") == [("S-1", True)]
+
+
+def test_trust_rejects(con, tmp_path):
+    write(tmp_path, "trust_survey.csv", "\n".join([
+        "respondent_id,wave,interview_date,hromada_katottg,trust_police,knows_officer,weight,sex,age_group",
+        f"R1,W1,2021-11-02,{LYTYN},2,yes,1,m,18-29",      # 2 good
+        f"R2,W1,2021-11-02,{LYTYN},5,,,,",                # 3 trust outside 1-4/9
+        f"R3,W1,2021-11-02,{LYTYN},1,ok,,,",              # 4 knows_officer not a boolean
+        f"R4,W1,2021-11-02,{LYTYN},1,,0,,",               # 5 weight 0
+        f"R5,W1,2021-11-02,{LYTYN},1,,,x,",               # 6 sex
+        f"R6,W1,2021-11-02,{LYTYN},1,,,,17-20",           # 7 age group
+        f"R7,W1,2021/11/02,{LYTYN},1,,,,",                # 8 date form
+        f"R1,W1,2021-11-03,{LUKA},3,,,,",                 # 9 same (wave, respondent_id)
+        f"R1,W2,2022-05-03,{LUKA},3,,,,",                 # 10 good: another wave
+        f"R8,,2021-11-02,{LYTYN},1,,,,",                  # 11 no wave
+        f"R9,W1,2021-11-02,{LYTYN},1,,\"-1,5\",,",       # 12 negative weight
+    ]) + "\n")
+    load_programme(con, tmp_path, BUILD_DATE)
+    f = "trust_survey.csv"
+    assert rejects(con) == [
+        (f, 3, "trust_police", "5", "bad_value"),
+        (f, 4, "knows_officer", "ok", "bad_value"),
+        (f, 5, "weight", "0", "bad_value"),
+        (f, 6, "sex", "x", "bad_value"),
+        (f, 7, "age_group", "17-20", "bad_value"),
+        (f, 8, "interview_date", "2021/11/02", "bad_date"),
+        (f, 9, None, "wave=W1, respondent_id=R1", "duplicate_key"),
+        (f, 11, "wave", None, "missing_required"),
+        (f, 12, "weight", "-1,5", "bad_value"),
+    ]
+    assert rows(con, "SELECT wave, respondent_id FROM trust_survey ORDER BY 1") == [("W1", "R1"), ("W2", "R1")]
+
+
+def test_target_rejects(con, tmp_path):
+    write(tmp_path, "targets.csv", "\n".join([
+        "Код області*;Рік;Планова кількість поліцейських",
+        f"{VIN};2022;100",      # 2 good
+        f"{VIN};2018;100",      # 3 year out of range
+        f"{KYIV};2022;-5",      # 4 negative
+        f"{KYIV};2023;1,5",     # 5 not whole
+        "UA05;2022;10",        # 6 not a 19-character oblast code
+        f"{LYTYN};2022;10",     # 7 a hromada, not an oblast
+        f"{VIN};2022;90",       # 8 repeated key
+    ]) + "\n", "cp1251")
+    load_programme(con, tmp_path, BUILD_DATE)
+    f = "targets.csv"
+    assert rejects(con) == [
+        (f, 3, "year", "2018", "bad_value"),
+        (f, 4, "planned_officers", "-5", "bad_value"),
+        (f, 5, "planned_officers", "1,5", "bad_value"),
+        (f, 6, "oblast_katottg", "UA05", "unknown_code"),
+        (f, 7, "oblast_katottg", LYTYN, "unknown_code"),
+        (f, 8, None, f"oblast_katottg={VIN}, year=2022", "duplicate_key"),
+    ]
+
+
+def test_memoranda_reject_and_duplicate_across_stacked_files(con, tmp_path):
+    write(tmp_path, "memoranda_a.csv", f"hromada_katottg,signed_on,ended_on\n{LYTYN},2020-01-01,\n")
+    write(tmp_path, "Memoranda_b.csv",
+          f"hromada_katottg,signed_on,ended_on\nUA0502013,01.01.2020,\n{LUKA},2020-01-02,2019-12-31\n")
+    log = load_programme(con, tmp_path, BUILD_DATE)
+    # file-name order: 'Memoranda_b.csv' sorts before 'memoranda_a.csv', so its row is the first
+    assert [r["file"] for r in log] == ["Memoranda_b.csv", "memoranda_a.csv"]
+    assert rejects(con) == [
+        ("memoranda_a.csv", 2, None, f"hromada_katottg={LYTYN}, signed_on=2020-01-01", "duplicate_key"),
+        ("Memoranda_b.csv", 3, "ended_on", "2019-12-31", "end_before_start"),
+    ]
+    assert rows(con, "SELECT source_file, source_row FROM memoranda") == [("Memoranda_b.csv", 2)]
+
+
+def test_xlsx_rows_are_sheet_rows(con, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["officer_id", "hromada_katottg", "start_date"])
+    ws.append(["P-1", LYTYN, date(2021, 1, 1)])
+    ws.append([])
+    ws.append(["P-2", "UA0000000", "2021-01-01"])
+    wb.save(tmp_path / "officers.xlsx")
+    load_programme(con, tmp_path, BUILD_DATE)
+    assert rejects(con) == [("officers.xlsx", 4, "hromada_katottg", "UA0000000", "unknown_code")]
+
+
+# ---------------------------------------------------------------- bad files
+def one_line_error(raw: Path, file: str, *words: str) -> None:
+    with pytest.raises(InputFileError) as e:
+        validate_files(raw)
+    msg = str(e.value)
+    assert msg.startswith(f"{file}: ") and "\n" not in msg
+    for w in words:
+        assert w in msg, msg
+
+
+def test_missing_required_column_names_canonical_and_ukrainian(tmp_path):
+    write(tmp_path, "officers.csv", f"Ідентифікатор поліцейського,Код громади (КАТОТТГ)\nP-1,{LYTYN}\n")
+    one_line_error(tmp_path, "officers.csv", "required column 'start_date' (Дата призначення) is missing")
+
+
+def test_several_missing_columns_in_one_line(tmp_path):
+    write(tmp_path, "trust_survey.csv", "respondent_id,wave\nR1,W1\n")
+    one_line_error(tmp_path, "trust_survey.csv", "'interview_date' (Дата інтерв'ю)", "'trust_police'")
+
+
+def test_a_column_given_twice(tmp_path):
+    write(tmp_path, "memoranda.csv", f"hromada_katottg,signed_on,Дата підписання\n{LYTYN},2020-01-01,\n")
+    one_line_error(tmp_path, "memoranda.csv", "'signed_on' appears twice")
+
+
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("officers.pdf", b"%PDF-1.4\n%\xe2\xe3\n", ["not a spreadsheet"]),
+        ("officers.csv", b"\x00\x01binary\x00", ["not a CSV text file"]),
+        ("officers.csv", "officer_id,start_date\n".encode("utf-16"), ["unknown encoding"]),
+        ("officers.csv", b"", ["empty"]),
+        ("stations.xlsx", b"station_id\nS-1\n", ["not an Excel .xlsx workbook"]),
+    ],
+)
+def test_bad_files_stop_with_one_line(tmp_path, name, content, words):
+    (tmp_path / name).write_bytes(content)
+    one_line_error(tmp_path, name, *words)
+
+
+def test_a_bad_file_stops_the_load_before_any_row_is_written(con, tmp_path):
+    shutil.copy(GOOD / "officers_kyiv.csv", tmp_path)
+    write(tmp_path, "trust_survey.csv", "respondent_id\nR1\n")
+    with pytest.raises(InputFileError):
+        load_programme(con, tmp_path, BUILD_DATE)
+    assert rows(con, "SELECT count(*) FROM officers") == [(0,)]
+
+
+def test_unrelated_files_are_ignored(con, tmp_path):
+    shutil.copy(GOOD / "targets.csv", tmp_path)
+    write(tmp_path, "README.txt", "notes")
+    write(tmp_path, "DEMO_DATA.json", "{}")
+    write(tmp_path, "~$targets.xlsx", "lock")
+    log = load_programme(con, tmp_path, BUILD_DATE)
+    assert [r["file"] for r in log] == ["targets.csv"]

@@ -1,0 +1,147 @@
+"""Readers: encodings, delimiters, quoting, xlsx cells and spreadsheet row numbers; bad files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from etl.errors import InputFileError
+from etl.readers import read_table
+
+HEADER_UK = "Ідентифікатор поліцейського;Код громади (КАТОТТГ);Дата призначення\r\n"
+ROW_UK = "П-1;UA05020130000056031;01.03.2021\r\n"
+
+
+def write(tmp_path: Path, name: str, content: str | bytes, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
+    return path
+
+
+def cells(t) -> list[list[str]]:
+    return t.data.astype(object).values.tolist()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251"])
+def test_each_encoding_reads_ukrainian_text(tmp_path, encoding):
+    t = read_table(write(tmp_path, "officers.csv", HEADER_UK + ROW_UK, encoding))
+    assert t.header == ["Ідентифікатор поліцейського", "Код громади (КАТОТТГ)", "Дата призначення"]
+    assert cells(t) == [["П-1", "UA05020130000056031", "01.03.2021"]]
+    assert t.encoding == ("cp1251" if encoding == "cp1251" else "utf-8-sig")
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_each_delimiter(tmp_path, delimiter):
+    text = delimiter.join(["a", "b", "c"]) + "\n" + delimiter.join(["1", "2", "3"]) + "\n"
+    t = read_table(write(tmp_path, "officers.csv", text))
+    assert t.delimiter == delimiter
+    assert t.header == ["a", "b", "c"] and cells(t) == [["1", "2", "3"]]
+
+
+def test_semicolon_file_with_decimal_commas_keeps_them_as_text(tmp_path):
+    t = read_table(write(tmp_path, "stations.csv", "station_id;lat;lon\nS-1;49,33;28,09\n"))
+    assert cells(t) == [["S-1", "49,33", "28,09"]]
+
+
+def test_quoted_delimiter_and_line_break_is_one_row(tmp_path):
+    text = 'id,name,note\n1,"Станція, Літин\nвул. Соборна, 1",x\n2,"""лапки""",y\n'
+    t = read_table(write(tmp_path, "stations.csv", text))
+    assert cells(t) == [["1", "Станція, Літин\nвул. Соборна, 1", "x"], ["2", '"лапки"', "y"]]
+    # a record with a line break is one spreadsheet row, as when Excel opens the file
+    assert t.row_numbers.tolist() == [2, 3]
+
+
+def test_blank_rows_are_skipped_but_counted(tmp_path):
+    text = "\n;;\nid;name\n1;a\n\n;\n  ;  \n2;b\n"
+    t = read_table(write(tmp_path, "officers.csv", text))
+    assert t.header_row == 3
+    assert cells(t) == [["1", "a"], ["2", "b"]]
+    assert t.row_numbers.tolist() == [4, 8]
+
+
+def test_sha256_is_of_the_file_bytes(tmp_path):
+    path = write(tmp_path, "officers.csv", HEADER_UK + ROW_UK)
+    assert read_table(path).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_xlsx_first_sheet_header_in_first_non_empty_row_and_cell_types(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["B3"], ws["C3"], ws["D3"], ws["E3"] = "Дата", "Ціле", "Дробове", "Логічне"
+    ws["B4"], ws["C4"], ws["D4"], ws["E4"] = dt.datetime(2021, 3, 1), 120, 1.25, True
+    ws["B4"].number_format = "DD.MM.YYYY"
+    ws["B6"], ws["C6"], ws["D6"] = "01.03.2021", 3.0, "1,5"
+    wb.create_sheet("other")["A1"] = "not read"
+    wb.save(tmp_path / "targets.xlsx")
+    t = read_table(tmp_path / "targets.xlsx")
+    assert t.header_row == 3
+    assert t.header == ["", "Дата", "Ціле", "Дробове", "Логічне"]
+    assert cells(t) == [["", "2021-03-01", "120", "1.25", "true"], ["", "01.03.2021", "3", "1,5", ""]]
+    assert t.row_numbers.tolist() == [4, 6]
+
+
+# ---------------------------------------------------------------- bad files
+def raises(path: Path, *words: str) -> str:
+    with pytest.raises(InputFileError) as e:
+        read_table(path)
+    msg = str(e.value)
+    assert msg.startswith(f"{path.name}: ") and "\n" not in msg
+    for w in words:
+        assert w in msg, msg
+    return msg
+
+
+def test_empty_file(tmp_path):
+    raises(write(tmp_path, "officers.csv", b""), "empty")
+    raises(write(tmp_path, "officers2.csv", b"\xef\xbb\xbf\r\n \r\n"), "empty")
+    raises(write(tmp_path, "officers.xlsx", b""), "empty")
+
+
+def test_empty_workbook(tmp_path):
+    openpyxl.Workbook().save(tmp_path / "officers.xlsx")
+    raises(tmp_path / "officers.xlsx", "empty")
+
+
+def test_utf16_is_an_unknown_encoding(tmp_path):
+    raises(write(tmp_path, "officers.csv", HEADER_UK + ROW_UK, "utf-16"), "unknown encoding", "UTF-16")
+
+
+def test_utf16_without_bom_is_binary(tmp_path):
+    raises(write(tmp_path, "officers.csv", HEADER_UK + ROW_UK, "utf-16-le"), "not a CSV text file")
+
+
+def test_random_bytes_are_not_a_spreadsheet(tmp_path):
+    import random
+
+    rng = random.Random(7)
+    data = bytes(rng.randrange(256) for _ in range(4000))
+    raises(write(tmp_path, "officers.csv", data), "not a CSV text file")
+
+
+def test_text_in_another_cyrillic_code_page_is_an_unknown_encoding(tmp_path):
+    raises(write(tmp_path, "officers.csv", HEADER_UK + ROW_UK, "koi8-u"), "unknown encoding")
+
+
+def test_pdf_and_other_extensions_are_not_spreadsheets(tmp_path):
+    raises(write(tmp_path, "officers.pdf", b"%PDF-1.4\n"), "not a spreadsheet")
+    raises(write(tmp_path, "officers.xls", b"\xd0\xcf\x11\xe0"), "not a spreadsheet")
+
+
+def test_csv_named_xlsx_is_not_a_workbook(tmp_path):
+    raises(write(tmp_path, "officers.xlsx", "a,b\n1,2\n"), "not an Excel .xlsx workbook")
+
+
+def test_broken_zip_is_not_a_workbook(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "officers.xlsx", "w") as z:
+        z.writestr("hello.txt", "not a workbook")
+    raises(tmp_path / "officers.xlsx", "cannot be opened as an .xlsx workbook")
+
+
+def test_row_with_more_fields_than_the_header(tmp_path):
+    raises(write(tmp_path, "officers.csv", "a,b\n1,2\n1,2,3\n"), "not a well-formed CSV")
