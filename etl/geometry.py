@@ -41,7 +41,19 @@ LAYERS = ("hromadas", "oblasts")
 _MIN_PART_AREA = 1e-5
 
 
+_SHA_MEMO: dict[tuple, str] = {}
+
+
 def sha256_file(path: Path) -> str:
+    """sha256 of a file, remembered per (path, size, mtime) so one build hashes each input once."""
+    st = os.stat(path)
+    memo_key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
+    if memo_key not in _SHA_MEMO:
+        _SHA_MEMO[memo_key] = _sha256_uncached(path)
+    return _SHA_MEMO[memo_key]
+
+
+def _sha256_uncached(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -73,8 +85,8 @@ def display_geometry(hromadas_geojson: Path, oblasts_geojson: Path, cache_dir: P
     if cached is not None:
         logger.info("display geometry: cache hit %s", entry)
         return cached
-    layers = build_layers(Path(hromadas_geojson), Path(oblasts_geojson))
-    _write_cache(entry, layers)
+    layers, counts = build_layers(Path(hromadas_geojson), Path(oblasts_geojson))
+    _write_cache(entry, layers, counts)
     logger.info(
         "display geometry: built and cached in %s (%s)",
         entry,
@@ -88,8 +100,23 @@ def source_sha256(hromadas_geojson: Path, oblasts_geojson: Path) -> str:
     return cache_key(Path(hromadas_geojson), Path(oblasts_geojson))
 
 
-def build_layers(hromadas_geojson: Path, oblasts_geojson: Path) -> dict[str, str]:
-    """The heavy part: read, simplify the coverage, dissolve oblasts, serialise."""
+def source_feature_counts(hromadas_geojson: Path, oblasts_geojson: Path, cache_dir: Path) -> dict[str, int]:
+    """Features per layer in the *source* files (for load_log), from the cache entry's meta.json."""
+    meta = Path(cache_dir) / cache_key(Path(hromadas_geojson), Path(oblasts_geojson)) / "meta.json"
+    if meta.is_file():
+        return {k: int(v) for k, v in json.loads(meta.read_text(encoding="utf-8"))["source_features"].items()}
+    import pyogrio
+
+    return {
+        layer: int(pyogrio.read_info(path)["features"])
+        for layer, path in (("hromadas", hromadas_geojson), ("oblasts", oblasts_geojson))
+    }
+
+
+def build_layers(hromadas_geojson: Path, oblasts_geojson: Path) -> tuple[dict[str, str], dict[str, int]]:
+    """The heavy part: read, simplify the coverage, dissolve oblasts, serialise.
+
+    Returns (layer -> GeoJSON text, layer -> feature count of the source file)."""
     import pyogrio  # imported here so that a cache hit never pays for it
 
     hrom = pyogrio.read_dataframe(hromadas_geojson, columns=["katottg", "name"])
@@ -103,7 +130,7 @@ def build_layers(hromadas_geojson: Path, oblasts_geojson: Path) -> dict[str, str
     simplified = np.array([_finish(g) for g in simplified], dtype=object)
 
     hromada_features = [
-        (code, name, g) for code, name, g in zip(h_codes, h_names, simplified) if g is not None
+        (code, name, g) for code, name, g in zip(h_codes, h_names, simplified, strict=True) if g is not None
     ]
     dropped = len(h_codes) - len(hromada_features)
     if dropped:
@@ -112,7 +139,7 @@ def build_layers(hromadas_geojson: Path, oblasts_geojson: Path) -> dict[str, str
     # Oblasts: dissolve the simplified hromadas by the oblast prefix (first 4 chars), so the
     # outlines coincide with the hromada borders; keep the file's polygon where no hromada has one.
     oblast_features = []
-    for code, name, g in zip(obl["katottg"].astype(str), obl["name"].astype(str), obl.geometry.values):
+    for code, name, g in zip(obl["katottg"].astype(str), obl["name"].astype(str), obl.geometry.values, strict=True):
         parts = [hg for hc, _, hg in hromada_features if hc[:4] == code[:4]]
         if parts:
             merged = _finish(shapely.union_all(parts, grid_size=10.0**-COORD_DECIMALS), rounded=True)
@@ -121,10 +148,11 @@ def build_layers(hromadas_geojson: Path, oblasts_geojson: Path) -> dict[str, str
         if merged is not None:
             oblast_features.append((code, name, merged))
 
-    return {
+    layers = {
         "hromadas": feature_collection(hromada_features),
         "oblasts": feature_collection(oblast_features),
     }
+    return layers, {"hromadas": len(hrom), "oblasts": len(obl)}
 
 
 def simplify_coverage(geoms: np.ndarray, tolerance: float) -> np.ndarray:
@@ -152,9 +180,7 @@ def _finish(g, rounded: bool = False):
     if not g.is_valid:
         g = shapely.make_valid(g)
     g = _polygonal(g)
-    polys = [p for p in _parts(g) if p.area >= _MIN_PART_AREA] or [
-        p for p in _parts(g) if not p.is_empty
-    ]
+    polys = [p for p in _parts(g) if p.area >= _MIN_PART_AREA] or [p for p in _parts(g) if not p.is_empty]
     if not polys:
         return None
     polys = [orient(p, sign=-1.0) for p in polys]
@@ -178,9 +204,7 @@ def feature_collection(features) -> str:
                 "geometry": _mapping(g),
             }
         )
-    return json.dumps(
-        {"type": "FeatureCollection", "features": out}, ensure_ascii=False, separators=(",", ":")
-    )
+    return json.dumps({"type": "FeatureCollection", "features": out}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _mapping(g) -> dict:
@@ -202,13 +226,15 @@ def _read_cache(entry: Path) -> dict[str, str] | None:
     return {layer: p.read_text(encoding="utf-8") for layer, p in paths.items()}
 
 
-def _write_cache(entry: Path, layers: dict[str, str]) -> None:
+def _write_cache(entry: Path, layers: dict[str, str], source_counts: dict[str, int]) -> None:
     """Write into a temporary sibling directory, then rename it into place: a reader never sees
     half an entry, and two concurrent builds cannot corrupt each other."""
     entry.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
     for layer, text in layers.items():
         (tmp / f"{layer}.geojson").write_text(text, encoding="utf-8")
+    meta = {"algorithm_version": ALGORITHM_VERSION, "source_features": source_counts}
+    (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     try:
         os.replace(tmp, entry)
     except OSError:  # another process won the race: its entry is identical
