@@ -133,14 +133,12 @@ def read_status_list(list_csv: Path, hromadas: pd.DataFrame) -> StatusList:
                     }
                 )
 
-    for s in skipped:
+    if skipped:  # one line per build, not one per row: the rows are also returned and counted
         logger.warning(
-            "%s row %d (%s %s): %s — skipped",
+            "%s: %d row(s) skipped: %s",
             Path(list_csv).name,
-            s["source_row"],
-            s["katottg"],
-            s["name"],
-            s["reason"],
+            len(skipped),
+            "; ".join(f"row {s['source_row']} {s['katottg']} {s['name']} ({s['reason']})" for s in skipped),
         )
     raw_periods = pd.DataFrame.from_records(
         records,
