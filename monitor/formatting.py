@@ -25,12 +25,15 @@ MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct
 
 
 def is_missing(x) -> bool:
+    """None, NaN, NA, NaT — and infinities, which no table should show as a number."""
     if x is None:
         return True
     try:
-        return bool(pd.isna(x))
+        if bool(pd.isna(x)):
+            return True
     except (TypeError, ValueError):
         return False
+    return isinstance(x, float) and math.isinf(x)
 
 
 def _group(int_text: str, sep: str) -> str:
@@ -47,8 +50,6 @@ def fmt_num(x, lang: str, digits: int = 1) -> str:
     if is_missing(x):
         return MISSING
     x = float(x)
-    if math.isinf(x):
-        return MISSING
     text = f"{abs(x):.{digits}f}"
     int_part, _, frac = text.partition(".")
     negative = x < 0 and float(text) != 0

@@ -1,0 +1,112 @@
+"""The overview page in AppTest, both languages: no exception, and the figures shown equal the
+database's (computed here with direct queries, independently of monitor.*)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitor.formatting import fmt_int, fmt_pct, fmt_signed_int
+from monitor.i18n import t
+
+
+@pytest.fixture()
+def dash_db(request, monkeypatch) -> Path:
+    """An explicit POG_DB that exists (a hand-built warehouse), else the session demo build."""
+    explicit = os.environ.get("POG_DB")
+    if explicit and Path(explicit).exists():
+        return Path(explicit)
+    return request.getfixturevalue("app_db")
+
+
+@pytest.fixture()
+def con(dash_db):
+    c = duckdb.connect(str(dash_db), read_only=True)
+    yield c
+    c.close()
+
+
+def run_page(lang: str, page: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file("../dashboard.py", default_timeout=120)
+    at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str):
+    found = [m for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r} in {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def national(con, day: str) -> dict:
+    row = con.execute(
+        """SELECT count(*) FILTER (WHERE is_covered), count(*) FILTER (WHERE is_assessable),
+                  sum(officers_serving), sum(residents_covered), sum(stations_open)
+           FROM coverage_on(?::DATE)""", [day]).fetchone()
+    return dict(zip(["covered", "assessable", "officers", "residents", "stations"], row, strict=True))
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_overview_kpis_equal_the_database(dash_db, con, lang):
+    at = run_page(lang)
+    assert at.title[0].value == t("overview.title", lang)
+    as_of = con.execute("SELECT value FROM build_info WHERE key = 'as_of_date'").fetchone()[0][:10]
+    year, rest = as_of[:4], as_of[4:]
+    before = f"{int(year) - 1}{rest if rest != '-02-29' else '-02-28'}"
+    now, prev = national(con, as_of), national(con, before)
+
+    tile = metric(at, t("kpi.hromadas_covered", lang))
+    assert tile.value == t("overview.of_assessable", lang, n=fmt_int(now["covered"], lang),
+                           total=fmt_int(now["assessable"], lang),
+                           share=fmt_pct(now["covered"] / now["assessable"], lang))
+    assert tile.delta.startswith(fmt_signed_int(now["covered"] - prev["covered"], lang))
+
+    for key, col in (("officers_serving", "officers"), ("residents_covered", "residents"),
+                     ("stations_open", "stations")):
+        tile = metric(at, t(f"kpi.{key}", lang))
+        assert tile.value == fmt_int(now[col], lang)
+        assert tile.delta == fmt_signed_int(now[col] - prev[col], lang)
+
+    # the rollout_monthly row of the as-of date agrees with the macro (one definition)
+    officers = con.execute("SELECT officers_serving FROM rollout_monthly WHERE scope_katottg = 'UA' "
+                           "AND on_date = ?::DATE", [as_of]).fetchone()[0]
+    assert metric(at, t("kpi.officers_serving", lang)).value == fmt_int(officers, lang)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_overview_trust_and_published_table(dash_db, con, lang):
+    at = run_page(lang)
+    as_of = con.execute("SELECT value FROM build_info WHERE key = 'as_of_date'").fetchone()[0][:10]
+    latest = con.execute(
+        """SELECT wave FROM trust_summary WHERE scope_katottg = 'UA' AND metric = 'trust'
+           AND wave_end <= ?::DATE ORDER BY wave_end DESC, wave DESC LIMIT 1""", [as_of]).fetchone()
+    if latest:
+        share = con.execute(
+            """SELECT share FROM trust_summary WHERE wave = ? AND scope_katottg = 'UA'
+               AND metric = 'trust' AND grp = 'covered'""", [latest[0]]).fetchone()[0]
+        assert metric(at, t("kpi.trust_covered", lang)).value in (fmt_pct(share, lang),
+                                                                  t("overview.too_few", lang))
+
+    published = con.execute(
+        """SELECT count(*) FROM facts_milestones WHERE oblast_katottg IS NULL
+           AND metric IN ('officers', 'hromadas_covered', 'residents_covered', 'police_stations')"""
+    ).fetchone()[0]
+    table = at.dataframe[0].value
+    assert len(table) == published
+    assert t("col.published", lang) in table.columns and t("col.data", lang) in table.columns
+
+
+def test_overview_metric_from_the_url(dash_db):
+    at = run_page("en", metric="residents_covered")
+    assert at.query_params["metric"] == "residents_covered"
+    assert at.query_params["lang"] == "en"

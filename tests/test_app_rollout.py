@@ -1,0 +1,86 @@
+"""The rollout page in AppTest, both languages: no exception, the league table equals the
+database's, and the oblast choice comes from (and goes to) the URL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitor.formatting import fmt_int, fmt_pct
+from monitor.i18n import t
+
+PAGE = "pages/rollout.py"
+
+
+@pytest.fixture()
+def dash_db(request, monkeypatch) -> Path:
+    """An explicit POG_DB that exists (a hand-built warehouse), else the session demo build."""
+    explicit = os.environ.get("POG_DB")
+    if explicit and Path(explicit).exists():
+        return Path(explicit)
+    return request.getfixturevalue("app_db")
+
+
+@pytest.fixture()
+def con(dash_db):
+    c = duckdb.connect(str(dash_db), read_only=True)
+    yield c
+    c.close()
+
+
+def run_page(lang: str, **params) -> AppTest:
+    at = AppTest.from_file("../dashboard.py", default_timeout=120)
+    at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.switch_page(PAGE)  # open the page directly, as a shared link does
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_league_table_equals_the_database(dash_db, con, lang):
+    at = run_page(lang)
+    assert at.title[0].value == t("rollout.title", lang)
+    name = "name_en" if lang == "en" else "name_uk"
+    expected = con.execute(
+        f"""SELECT o.{name}, r.hromadas_covered, r.hromadas_assessable, r.covered_share
+            FROM rollout_monthly AS r JOIN oblasts AS o ON o.oblast_katottg = r.scope_katottg
+            WHERE r.on_date = (SELECT max(on_date) FROM rollout_monthly)""").fetchall()
+    n_oblasts = con.execute("SELECT count(*) FROM oblasts").fetchone()[0]
+
+    table = at.dataframe[0].value
+    assert len(table) == n_oblasts
+    rows = {r[t("col.oblast", lang)]: r for _, r in table.iterrows()}
+    for oblast, covered, assessable, share in expected:
+        row = rows[oblast]
+        assert row[t("col.covered_share", lang)] == fmt_pct(share, lang)
+        assert row[t("col.hromadas_covered", lang)] == t("rollout.n_of", lang, n=fmt_int(covered, lang),
+                                                         total=fmt_int(assessable, lang))
+    # rank 1 holds the highest share
+    best = max(s for *_, s in expected if s is not None)
+    first = table.iloc[0]
+    assert first[t("col.rank", lang)] == "1"
+    assert first[t("col.covered_share", lang)] == fmt_pct(best, lang)
+
+
+def test_oblasts_metric_and_view_from_the_url(dash_db, con):
+    codes = [r[0] for r in con.execute("SELECT oblast_katottg FROM oblasts ORDER BY oblast_katottg LIMIT 2").fetchall()]
+    at = run_page("en", oblast=",".join(codes), metric="officers_serving")
+    assert at.multiselect[0].value == codes
+    assert at.query_params["oblast"] == ",".join(codes)
+    assert at.query_params["metric"] == "officers_serving"
+    # one line per chosen oblast (no national line for counts)
+    assert len(at.get("plotly_chart")) == 1
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_small_multiples_view(dash_db, lang):
+    at = run_page(lang, view="all")
+    assert len(at.get("plotly_chart")) == 1
+    assert not at.multiselect
