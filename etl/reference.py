@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from shapely.geometry import shape
 
 from etl import geometry, paths, territory
 from etl.errors import InputFileError
@@ -78,6 +79,7 @@ def load_reference(
     polygon_codes = set(layer_codes["hromadas"])
 
     hromadas, ignored, n_read = read_hromadas(files["hromadas_csv"], polygon_codes, rule)
+    fill_missing_centres(hromadas, layers["hromadas"])
     unknown_oblast = sorted(set(hromadas["oblast_katottg"]) - set(oblasts["oblast_katottg"]))
     if unknown_oblast:
         raise InputFileError(
@@ -200,6 +202,26 @@ def read_hromadas(path: Path, polygon_codes: set[str], rule: RequiredRule) -> tu
     )
     out["required_officers"] = out["required_officers"].astype("int32")
     return out, ignored, len(raw)
+
+
+def fill_missing_centres(hromadas: pd.DataFrame, hromadas_layer: str) -> None:
+    """Give a polygon's representative point to hromadas the registry has no centre for (Kyiv city).
+
+    Stations without coordinates are placed at their hromada's centre, so a missing centre
+    would otherwise turn every such Kyiv station into a reject.
+    """
+    missing = hromadas["centre_lat"].isna() & hromadas["has_geometry"]
+    if not missing.any():
+        return
+    wanted = set(hromadas.loc[missing, "katottg"])
+    points = {
+        f["properties"]["katottg"]: shape(f["geometry"]).representative_point()
+        for f in json.loads(hromadas_layer)["features"]
+        if f["properties"]["katottg"] in wanted
+    }
+    codes = hromadas.loc[missing, "katottg"]
+    hromadas.loc[missing, "centre_lat"] = [round(points[c].y, 5) for c in codes]
+    hromadas.loc[missing, "centre_lon"] = [round(points[c].x, 5) for c in codes]
 
 
 def layer_feature_codes(geojson_text: str) -> list[str]:

@@ -1,10 +1,12 @@
 """etl.reference: the bundle through the real loader into a fresh DuckDB (fixture + real bundle)."""
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from etl import paths, reference
@@ -148,3 +150,19 @@ def test_real_bundle(tmp_path_factory):
     by_file = {r["file"]: r for r in log}
     assert by_file["territories_hostilities_occupation_2025-05-07.csv"]["rows_rejected"] == 3
     assert by_file["hromadas.geojson"]["rows_loaded"] == 1470
+
+
+def test_hromadas_without_registry_centre_get_their_polygons_point():
+    from etl.reference import fill_missing_centres
+
+    frame = pd.DataFrame({"katottg": ["UA80000000000093317", "UA12000000000000001"],
+                          "centre_lat": pd.array([None, None], dtype="Float64"),
+                          "centre_lon": pd.array([None, None], dtype="Float64"),
+                          "has_geometry": [True, False]})
+    layer = json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"katottg": "UA80000000000093317"},
+        "geometry": {"type": "Polygon", "coordinates": [[[30.0, 50.0], [30.0, 51.0], [31.0, 51.0],
+                                                          [31.0, 50.0], [30.0, 50.0]]]}}]})
+    fill_missing_centres(frame, layer)
+    assert 50.0 < frame.loc[0, "centre_lat"] < 51.0 and 30.0 < frame.loc[0, "centre_lon"] < 31.0
+    assert pd.isna(frame.loc[1, "centre_lat"])
