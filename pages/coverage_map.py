@@ -1,5 +1,189 @@
-"""Placeholder until the page is built (owned by D2)."""
+"""Карта покриття / Coverage map — where are the gaps?"""
 
-from monitor import app_state
+import time
+from pathlib import Path
 
-app_state.page_header("nav.coverage_map", "common.placeholder")
+import streamlit as st
+
+from monitor import app_state, coverage, maps
+from monitor.formatting import fmt_date, fmt_int, fmt_month, fmt_pct
+from monitor.i18n import t
+from monitor.trust import min_effective_n
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+lang = app_state.lang()
+app_state.page_header("nav.coverage_map", "map.question")
+
+dates = app_state.data(coverage.available_dates)
+oblasts = app_state.oblast_options(lang)
+scope_options = ["UA", *oblasts]
+
+# A replay step asked for on the previous run (see _replay_step).
+if "_map_next_date" in st.session_state:
+    st.session_state["map_date"] = st.session_state.pop("_map_next_date")
+if st.session_state.pop("_map_replay_stop", False):
+    st.session_state["map_replay"] = False
+    st.session_state.pop("_map_replay_running", None)
+
+# URL -> widget state whenever the URL changed (a link was opened); the widgets then write their
+# value back to the URL, so a copied link reproduces the view.
+URL_STATE = (
+    ("map_oblast", "oblast", "UA", scope_options),
+    ("map_metric", "metric", "status", maps.METRICS),
+    ("map_date", "date", dates[-1], dates),
+)
+for key, name, default, allowed in URL_STATE:
+    url_value = app_state.url_param(name, default, allowed)
+    if key not in st.session_state or st.session_state.get(f"_{key}_url") != url_value:
+        st.session_state[key] = url_value
+        st.session_state[f"_{key}_url"] = url_value
+
+c_oblast, c_metric = st.columns([2, 3])
+with c_oblast:
+    oblast = st.selectbox(
+        t("map.oblast", lang),
+        scope_options,
+        key="map_oblast",
+        format_func=lambda c: t("common.national", lang) if c == "UA" else oblasts[c],
+    )
+with c_metric:
+    metric = st.segmented_control(
+        t("map.metric", lang),
+        list(maps.METRICS),
+        key="map_metric",
+        format_func=lambda m: maps.metric_label(m, lang),
+        required=True,
+    )
+c_date, c_stations, c_replay = st.columns([5, 1.3, 1.7], vertical_alignment="bottom")
+with c_date:
+    on_date = st.select_slider(
+        t("map.date", lang),
+        dates,
+        key="map_date",
+        format_func=lambda d: fmt_month(d, lang) if d != dates[-1] else fmt_date(d, lang),
+    )
+with c_stations:
+    show_stations = st.toggle(t("map.stations", lang), value=True, key="map_stations")
+with c_replay:
+    replay = st.toggle(t("map.replay", lang), key="map_replay", help=t("map.replay_help", lang))
+for (key, name, default, _), value in zip(URL_STATE, (oblast, metric, on_date), strict=True):
+    app_state.set_url_param(name, None if value == default else value)
+    st.session_state[f"_{key}_url"] = value
+
+
+@st.fragment(run_every=1.5 if replay else None)
+def _replay_step() -> None:
+    """While replaying, ask for the next month on each tick (from May 2019 if at the as-of date).
+
+    The step is applied before the widgets are drawn (top of the page), since a widget's state
+    cannot change after the widget is drawn in the same run.
+    """
+    now = time.monotonic()
+    if now - st.session_state.get("_map_replay_t", 0.0) < 1.3:
+        return  # the full rerun that follows a step
+    st.session_state["_map_replay_t"] = now
+    i = dates.index(on_date)
+    if i == len(dates) - 1 and st.session_state.get("_map_replay_running"):
+        st.session_state["_map_replay_stop"] = True
+    else:
+        st.session_state["_map_next_date"] = dates[0] if i == len(dates) - 1 else dates[i + 1]
+        st.session_state["_map_replay_running"] = True
+    st.rerun(scope="app")
+
+
+if replay:
+    _replay_step()
+else:
+    st.session_state.pop("_map_replay_running", None)
+
+cov_all = app_state.data(coverage.coverage_on, on_date)
+if metric == "trust":
+    cov_all = coverage.with_oblast_trust(
+        cov_all, app_state.data(coverage.oblast_trust_latest, on_date), min_effective_n()
+    )
+cov_map = cov_all[cov_all["has_geometry"]]
+hromada_text = app_state.data(coverage.display_geometry, "hromadas")
+oblast_text = app_state.data(coverage.display_geometry, "oblasts")
+if st.get_option("server.enableStaticServing"):
+    geometry = maps.publish_geometry(hromada_text, STATIC_DIR, "hromadas")
+    outlines = maps.publish_geometry(oblast_text, STATIC_DIR, "oblasts")
+else:
+    geometry, outlines = maps.parse_geometry(hromada_text), maps.parse_geometry(oblast_text)
+
+if oblast == "UA":
+    view, highlight = maps.UKRAINE_VIEW, None
+else:
+    in_oblast = cov_map.loc[cov_map["oblast_katottg"] == oblast, "katottg"]
+    view = maps.view_for_bounds(
+        maps.bounds_of(hromada_text, in_oblast) or maps.bounds_of(oblast_text, [oblast])
+    )
+    highlight = maps.layer_subset(oblast_text, [oblast])
+stations = app_state.data(coverage.stations_open_on, on_date) if show_stations else None
+
+fig = maps.coverage_figure(
+    cov_map,
+    geometry,
+    lang=lang,
+    metric=metric,
+    outlines=outlines,
+    highlight=highlight,
+    stations=stations,
+    view=view,
+    uirevision=oblast,
+)
+event = st.plotly_chart(
+    fig, key="coverage_map", on_select="rerun", selection_mode="points", config=app_state.PLOTLY_CONFIG
+)
+chosen = maps.selected_hromada(event)
+if chosen:
+    st.switch_page("pages/hromada_profile.py", query_params={"hromada": chosen, "lang": lang})
+
+st.caption(t("map.attribution", lang))
+if metric == "trust":
+    st.caption(t("map.trust_note", lang, min_n=fmt_int(min_effective_n(), lang)))
+n_without = int(
+    (~cov_all["has_geometry"]).sum()
+    if oblast == "UA"
+    else (~cov_all["has_geometry"] & (cov_all["oblast_katottg"] == oblast)).sum()
+)
+if n_without:
+    st.caption(t("map.no_geometry", lang, n=fmt_int(n_without, lang)))
+
+st.caption(t("map.click_hint", lang))
+in_scope = cov_all if oblast == "UA" else cov_all[cov_all["oblast_katottg"] == oblast]
+names = in_scope.sort_values("name_en" if lang == "en" else "name_uk")
+name_col = "name_en" if lang == "en" else "name_uk"
+oblast_col = "oblast_name_en" if lang == "en" else "oblast_name_uk"
+labels = {
+    r.katottg: f"{getattr(r, name_col)} ({getattr(r, oblast_col)}) — {r.katottg}"
+    for r in names.itertuples(index=False)
+}
+pick = st.selectbox(
+    t("map.open_profile", lang),
+    list(labels),
+    index=None,
+    format_func=labels.get,
+    placeholder=t("map.choose_hromada", lang),
+    key="map_pick",
+)
+if pick:
+    st.switch_page("pages/hromada_profile.py", query_params={"hromada": pick, "lang": lang})
+
+scope_name = t("common.national", lang) if oblast == "UA" else oblasts[oblast]
+st.subheader(t("map.table_title", lang, scope=scope_name, date=fmt_date(on_date, lang)))
+counts = coverage.status_counts(cov_all, None if oblast == "UA" else oblast)
+total = max(int(counts["hromadas"].sum()), 1)
+display = counts.assign(
+    status=[maps.status_label(s, lang) for s in counts["status"]],
+    share=[fmt_pct(n / total, lang) for n in counts["hromadas"]],
+    hromadas=[fmt_int(v, lang) for v in counts["hromadas"]],
+    population=[fmt_int(v, lang) for v in counts["population"]],
+    officers_serving=[fmt_int(v, lang) for v in counts["officers_serving"]],
+    required_officers=[fmt_int(v, lang) for v in counts["required_officers"]],
+)[["status", "hromadas", "share", "population", "officers_serving", "required_officers"]]
+headers = {c: t(f"map.col.{c}", lang) for c in display.columns}
+download = counts.assign(
+    status_label=[maps.status_label(s, lang) for s in counts["status"]], on_date=on_date, scope=oblast
+)
+app_state.show_table(display.rename(columns=headers), download, "coverage_by_status", lang)

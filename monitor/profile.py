@@ -1,0 +1,312 @@
+"""One hromada in depth: search, facts, status history, officers, stations, memoranda,
+territory status, and the comparison with peers of the same type and size band."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from monitor.coverage import STATUSES
+from monitor.db import query
+from monitor.formatting import fmt_date, fmt_int, fmt_month, plotly_separators
+from monitor.i18n import t
+from monitor.maps import STATUS_COLOURS, status_label
+
+CODE_LENGTH = 19
+
+
+def hromada_index(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """katottg, name_uk, name_en, oblast_name_uk, oblast_name_en of every hromada, by Ukrainian name."""
+    return query(
+        con,
+        """
+        SELECT h.katottg, h.name_uk, coalesce(h.name_en, h.name_uk) AS name_en,
+               o.name_uk AS oblast_name_uk, o.name_en AS oblast_name_en
+        FROM hromadas AS h JOIN oblasts AS o USING (oblast_katottg)
+        ORDER BY h.name_uk, h.katottg
+        """,
+    )
+
+
+def search_labels(index: pd.DataFrame, lang: str) -> dict[str, str]:
+    """katottg -> 'Name (Oblast) — code' in the language, plus the other language's name in
+    brackets so either spelling can be typed into the select box's search."""
+    out = {}
+    en = lang == "en"
+    for r in index.itertuples(index=False):
+        name, other = (r.name_en, r.name_uk) if en else (r.name_uk, r.name_en)
+        oblast = r.oblast_name_en if en else r.oblast_name_uk
+        alias = f" / {other}" if other and other != name else ""
+        out[r.katottg] = f"{name}{alias} ({oblast}) — {r.katottg}"
+    return out
+
+
+def find_hromadas(index: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Rows whose code, Ukrainian or English name contains `text` (case-insensitive)."""
+    needle = text.strip().casefold()
+    if not needle:
+        return index.iloc[0:0]
+    hay = (index["katottg"] + " " + index["name_uk"] + " " + index["name_en"].fillna("")).str.casefold()
+    return index[hay.str.contains(needle, regex=False)]
+
+
+def hromada_facts(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    """The hromadas row of `code` with its oblast's names (empty frame if unknown)."""
+    return query(
+        con,
+        """
+        SELECT h.*, o.name_uk AS oblast_name_uk, o.name_en AS oblast_name_en
+        FROM hromadas AS h JOIN oblasts AS o USING (oblast_katottg)
+        WHERE h.katottg = ?
+        """,
+        [code],
+    )
+
+
+def status_history(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    """coverage_monthly rows of the hromada: on_date, status, officers_serving, required_officers,
+    officer_gap, has_memorandum, territory_status, is_partial_territory, stations_open."""
+    return query(
+        con,
+        """
+        SELECT on_date, status, officers_serving, required_officers, officer_gap, has_memorandum,
+               territory_status, is_partial_territory, stations_open
+        FROM coverage_monthly WHERE katottg = ? ORDER BY on_date
+        """,
+        [code],
+    )
+
+
+def officer_assignments(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    """Assignments to the hromada (pseudonymous officer_id only): officer_id, start_date,
+    end_date (NULL = serving), lives_in_hromada, trained_on."""
+    return query(
+        con,
+        """
+        SELECT officer_id, start_date, end_date, lives_in_hromada, trained_on
+        FROM officers WHERE hromada_katottg = ? ORDER BY start_date, officer_id
+        """,
+        [code],
+    )
+
+
+def stations_of(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    return query(
+        con,
+        """
+        SELECT station_id, kind, name, opened_on, closed_on, is_location_imputed
+        FROM stations WHERE hromada_katottg = ? ORDER BY opened_on, station_id
+        """,
+        [code],
+    )
+
+
+def memoranda_of(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    return query(
+        con, "SELECT signed_on, ended_on FROM memoranda WHERE hromada_katottg = ? ORDER BY signed_on", [code]
+    )
+
+
+def territory_periods(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    return query(
+        con,
+        """
+        SELECT status, start_date, end_date, is_partial
+        FROM territory_status_periods WHERE katottg = ? ORDER BY start_date, status
+        """,
+        [code],
+    )
+
+
+def oblast_trust(con: duckdb.DuckDBPyConnection, oblast: str, n_waves: int = 4) -> pd.DataFrame:
+    """The last waves of trust_summary for the oblast (both metrics, every group)."""
+    return query(
+        con,
+        """
+        WITH w AS (
+            SELECT DISTINCT wave, wave_start FROM trust_summary WHERE scope_katottg = ?
+            ORDER BY wave_start DESC, wave DESC LIMIT ?
+        )
+        SELECT s.wave, s.wave_start, s.wave_end, s.grp, s.metric, s.share, s.ci_low, s.ci_high,
+               s.n_unweighted, s.n_effective
+        FROM trust_summary AS s JOIN w USING (wave, wave_start)
+        WHERE s.scope_katottg = ?
+        ORDER BY s.wave_start, s.metric, s.grp
+        """,
+        [oblast, n_waves, oblast],
+    )
+
+
+def peers(con: duckdb.DuckDBPyConnection, code: str, on_date: str, min_effective_n: float) -> pd.DataFrame:
+    """The hromada and its peers (same type_uk and size_band) on `on_date`.
+
+    Columns: katottg, is_self, name_uk, name_en, oblast_name_uk, oblast_name_en, population_count,
+    status, officers_serving, required_officers, officers_per_10k, is_covered, is_assessable,
+    months_since_first_officer (NULL if none yet), trust_share (the oblast's latest wave on or
+    before on_date; NULL where the effective n is below the minimum), trust_n_effective (NULL:
+    no survey wave in the oblast yet).
+    """
+    return query(
+        con,
+        """
+        WITH me AS (SELECT type_uk, size_band FROM hromadas WHERE katottg = $code),
+        peer AS (
+            SELECT h.* FROM hromadas AS h, me
+            WHERE h.size_band = me.size_band AND h.type_uk IS NOT DISTINCT FROM me.type_uk
+        ),
+        first_officer AS (
+            SELECT hromada_katottg AS katottg, min(start_date) AS first_start
+            FROM officers WHERE start_date <= $d::DATE GROUP BY 1
+        ),
+        trust AS (
+            SELECT scope_katottg AS oblast_katottg,
+                   CASE WHEN n_effective >= $min_n THEN share END AS trust_share,
+                   n_effective AS trust_n_effective
+            FROM trust_summary
+            WHERE metric = 'trust' AND grp = 'all' AND wave_start <= $d::DATE
+            QUALIFY row_number() OVER (PARTITION BY scope_katottg ORDER BY wave_start DESC, wave DESC) = 1
+        )
+        SELECT p.katottg, p.katottg = $code AS is_self, p.name_uk, coalesce(p.name_en, p.name_uk) AS name_en,
+               o.name_uk AS oblast_name_uk, o.name_en AS oblast_name_en, p.population_count,
+               c.status, c.officers_serving, c.required_officers, c.officers_per_10k, c.is_covered,
+               c.is_assessable,
+               CASE WHEN f.first_start IS NOT NULL THEN date_diff('month', f.first_start, $d::DATE) END
+                   AS months_since_first_officer,
+               trust.trust_share, trust.trust_n_effective
+        FROM peer AS p
+        JOIN oblasts AS o USING (oblast_katottg)
+        JOIN coverage_on($d::DATE) AS c USING (katottg)
+        LEFT JOIN first_officer AS f USING (katottg)
+        LEFT JOIN trust USING (oblast_katottg)
+        ORDER BY is_self DESC, p.name_uk
+        """,
+        {"code": code, "d": on_date, "min_n": min_effective_n},
+    )
+
+
+def peer_summary(peer_df: pd.DataFrame) -> dict[str, float]:
+    """The peers' (the hromada itself excluded) count, share covered (of assessable), median
+    officers per 10k, median months since first officer, median oblast trust."""
+    others = peer_df[~peer_df["is_self"]]
+    assessable = others[others["is_assessable"]]
+    return {
+        "peers": float(len(others)),
+        "share_covered": float(assessable["is_covered"].mean()) if len(assessable) else float("nan"),
+        "officers_per_10k": float(assessable["officers_per_10k"].median())
+        if len(assessable)
+        else float("nan"),
+        "months_since_first_officer": float(others["months_since_first_officer"].median()),
+        "trust_share": float(others["trust_share"].median()),
+    }
+
+
+# ---------------------------------------------------------------- figures
+def status_figure(history: pd.DataFrame, lang: str) -> go.Figure:
+    """Status by month as a step line across the ordered statuses (labels on the axis, so the
+    status is read from the position as well as the colour)."""
+    order = list(reversed(STATUSES))
+    labels = [status_label(s, lang) for s in order]
+    x = pd.to_datetime(history["on_date"])
+    y = [status_label(s, lang) for s in history["status"]]
+    hover = [
+        f"{fmt_month(d, lang)}: {status_label(s, lang)}<br>"
+        + t("profile.hover.officers", lang, serving=fmt_int(o, lang), required=fmt_int(r, lang))
+        for d, s, o, r in zip(
+            history["on_date"],
+            history["status"],
+            history["officers_serving"],
+            history["required_officers"],
+            strict=True,
+        )
+    ]
+    fig = go.Figure(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="lines+markers",
+            line={"shape": "hv", "color": "#777777", "width": 1.5},
+            marker={"color": [STATUS_COLOURS[s] for s in history["status"]], "size": 7},
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.update_layout(
+        yaxis={"categoryorder": "array", "categoryarray": labels, "title": None},
+        xaxis={"title": None},
+        height=260,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        separators=plotly_separators(lang),
+    )
+    return fig
+
+
+def officers_figure(assignments: pd.DataFrame, history: pd.DataFrame, as_of: str, lang: str) -> go.Figure:
+    """A timeline bar per assignment (pseudonymous id) above the monthly serving count against
+    the required number."""
+    n = max(len(assignments), 1)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06)
+    end_default = pd.Timestamp(as_of)
+    for r in assignments.itertuples(index=False):
+        start = pd.Timestamp(r.start_date)
+        end = pd.Timestamp(r.end_date) if pd.notna(r.end_date) else end_default
+        serving = pd.isna(r.end_date)
+        hover = "<br>".join(
+            [
+                f"<b>{r.officer_id}</b>",
+                t(
+                    "profile.hover.assignment",
+                    lang,
+                    start=fmt_date(start, lang),
+                    end=t("profile.serving_now", lang) if serving else fmt_date(end, lang),
+                ),
+            ]
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[start, end],
+                y=[r.officer_id, r.officer_id],
+                mode="lines+markers",
+                line={"color": "#0072B2" if serving else "#999999", "width": 8},
+                marker={"size": 4, "color": "#000000"},
+                hovertext=[hover, hover],
+                hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=False,
+            ),
+            row=1,
+            col=1,
+        )
+    x = pd.to_datetime(history["on_date"])
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=history["officers_serving"],
+            mode="lines",
+            line={"shape": "hv", "color": "#0072B2"},
+            name=t("profile.serving", lang),
+        ),
+        row=2,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=history["required_officers"],
+            mode="lines",
+            line={"shape": "hv", "color": "#D55E00", "dash": "dash"},
+            name=t("profile.required", lang),
+        ),
+        row=2,
+        col=1,
+    )
+    fig.update_yaxes(title=None, autorange="reversed", row=1, col=1)
+    fig.update_yaxes(title=None, rangemode="tozero", row=2, col=1)
+    fig.update_layout(
+        height=min(260 + 22 * n, 700),
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.06},
+        separators=plotly_separators(lang),
+    )
+    return fig

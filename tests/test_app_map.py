@@ -1,0 +1,67 @@
+"""The coverage-map page in AppTest, both languages: no exception, and what it shows equals the
+database (the status table and the hromadas drawn on the map)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitor.formatting import fmt_int
+from monitor.i18n import t
+from monitor.maps import STATUSES
+
+
+def _run(lang: str, **params) -> AppTest:
+    at = AppTest.from_file("dashboard.py", default_timeout=60)
+    at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page("pages/coverage_map.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _map_locations(at: AppTest) -> list[str]:
+    charts = at.get("plotly_chart")
+    assert charts, "no map drawn"
+    spec = json.loads(charts[0].proto.spec)
+    return [loc for tr in spec["data"] if tr["type"] == "choroplethmap" for loc in tr["locations"]]
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_map_page_matches_the_database(app_db, demo_con, lang):
+    at = _run(lang)
+    as_of = demo_con.execute("SELECT value FROM build_info WHERE key = 'as_of_date'").fetchone()[0][:10]
+    expected = dict(demo_con.execute(
+        "SELECT status, count(*) FROM coverage_on(?::DATE) GROUP BY status", [as_of]).fetchall())
+
+    table = at.dataframe[0].value
+    shown = dict(zip(table[t("map.col.status", lang)], table[t("map.col.hromadas", lang)], strict=True))
+    for status in STATUSES:
+        assert shown[t(f"status.{status}", lang)] == fmt_int(expected.get(status, 0), lang)
+
+    locations = _map_locations(at)
+    assert len(locations) == 1470 == len(set(locations))
+    assert at.title[0].value == t("nav.coverage_map", lang)
+
+
+def test_oblast_metric_and_date_come_from_the_url(app_db, demo_con):
+    oblast = "UA12000000000090473"  # Dnipropetrovsk: the pilot oblast
+    at = _run("en", oblast=oblast, metric="officers_per_10k", date="2020-12-31")
+    assert at.selectbox(key="map_oblast").value == oblast
+    assert at.select_slider(key="map_date").value == "2020-12-31"
+    expected = dict(demo_con.execute(
+        "SELECT status, count(*) FROM coverage_on(DATE '2020-12-31') WHERE oblast_katottg = ? GROUP BY status",
+        [oblast]).fetchall())
+    table = at.dataframe[0].value
+    shown = dict(zip(table[t("map.col.status", "en")], table[t("map.col.hromadas", "en")], strict=True))
+    assert shown[t("status.covered", "en")] == fmt_int(expected.get("covered", 0), "en")
+    assert len(_map_locations(at)) == 1470  # the whole country stays drawn; the view zooms in
+
+
+def test_trust_metric_runs(app_db):
+    at = _run("uk", metric="trust")
+    assert len(_map_locations(at)) == 1470

@@ -1,0 +1,61 @@
+"""The hromada profile in AppTest, both languages: opened by ?hromada=CODE, no exception, and its
+facts and peer count equal the database's."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitor.formatting import fmt_int
+from monitor.i18n import t
+
+
+def _run(lang: str, **params) -> AppTest:
+    at = AppTest.from_file("dashboard.py", default_timeout=60)
+    at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page("pages/hromada_profile.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture()
+def covered_code(demo_con) -> str:
+    """A hromada that has had officers (so every section of the page has content)."""
+    return demo_con.execute(
+        "SELECT hromada_katottg FROM officers GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[0]
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_profile_matches_the_database(app_db, demo_con, covered_code, lang):
+    at = _run(lang, hromada=covered_code)
+    assert at.selectbox(key="profile_hromada").value == covered_code
+    pop, required, type_uk, band = demo_con.execute(
+        "SELECT population_count, required_officers, type_uk, size_band FROM hromadas WHERE katottg = ?",
+        [covered_code]).fetchone()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("profile.population", lang)] == fmt_int(pop, lang)
+    assert metrics[t("profile.required_officers", lang)] == fmt_int(required, lang)
+    serving = demo_con.execute(
+        "SELECT officers_serving FROM coverage_monthly WHERE katottg = ? ORDER BY on_date DESC LIMIT 1",
+        [covered_code]).fetchone()[0]
+    assert metrics[t("profile.officers_now", lang)] == fmt_int(serving, lang)
+    peers = demo_con.execute("SELECT count(*) FROM hromadas WHERE size_band = ? AND type_uk IS NOT DISTINCT FROM ?",
+                             [band, type_uk]).fetchone()[0]
+    assert len(at.dataframe[-1].value) == peers
+    n_assignments = demo_con.execute("SELECT count(*) FROM officers WHERE hromada_katottg = ?",
+                                     [covered_code]).fetchone()[0]
+    officer_table = at.dataframe[0].value
+    assert len(officer_table) == n_assignments
+
+
+def test_profile_without_a_choice_prompts(app_db):
+    at = _run("en")
+    assert any(i.value == t("profile.choose_prompt", "en") for i in at.info)
+
+
+def test_unknown_code_warns(app_db):
+    at = _run("uk", hromada="UA00000000000000000")
+    assert any(w.value == t("profile.unknown_code", "uk", code="UA00000000000000000") for w in at.warning)
