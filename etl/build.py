@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from etl import derived, facts, paths, programme, reference
+from etl.errors import InputFileError
 from etl.required import RequiredRule
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ def build(
 ) -> BuildReport:
     """Build the warehouse from the inputs into ``db_path``; raise InputFileError on a bad file."""
     build_date = build_date or date.today()
+    if not raw_dir.is_dir():
+        raise InputFileError(str(raw_dir), "raw data directory not found")
     demo_info = read_demo_marker(raw_dir)
     as_of = date.fromisoformat(demo_info["demo_as_of"]) if demo_info else build_date
     report = BuildReport(db_path=db_path, as_of=as_of, is_demo=demo_info is not None)
