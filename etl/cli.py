@@ -100,13 +100,14 @@ def cmd_build(args) -> int:
 
 def cmd_demo(args) -> int:
     from etl.build import DEMO_MARKER, read_demo_marker
-    from etl.demo import write_demo_files
+    from etl.demo import GENERATOR_VERSION, write_demo_files
 
     raw, reference, facts, _ = _dirs(args)
     raw.mkdir(parents=True, exist_ok=True)
     as_of = args.as_of or date.today()
     wanted = {"demo_seed": str(args.seed), "demo_scale": str(args.scale), "demo_as_of": as_of.isoformat(),
-              "trust_effect_pp": str(args.trust_effect_pp), "knows_effect_pp": str(args.knows_effect_pp)}
+              "trust_effect_pp": str(args.trust_effect_pp), "knows_effect_pp": str(args.knows_effect_pp),
+              "demo_generator_version": GENERATOR_VERSION}
     marker = read_demo_marker(raw)
     programme_files = _programme_files(raw)
     if marker is None and programme_files:

@@ -43,7 +43,7 @@ from etl.demo_sites import KIND_LABEL_UK, memoranda, stations, targets
 from etl.demo_survey import AGE_GROUPS, coverage_matrix, hromada_offsets, national_trust, wave_frame, waves
 from etl.demo_world import HORIZON, World, day, load_world
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # bump when the same seed should give other data
 EARLY_JOINER_BONUS_PP = 5.0
 
 __all__ = ["write_demo_files", "demo_truth_rows", "calibration_figures"]

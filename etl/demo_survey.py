@@ -2,7 +2,9 @@
 
 Trust model (probability of answering 1 or 2 among those who answer 1-4):
   national level by date (polls in national_trust_polls.csv without the '(claim)' rows, linear
-  between fieldwork dates, held after the last) + hromada effect N(0, 4 pp) + type (village +3,
+  between fieldwork dates, held after the last) + a local premium of 16 pp (people rate "the
+  police in my community" above "the National Police"; it brings covered hromadas to the
+  published ~70 %) + hromada effect N(0, 4 pp) + type (village +3,
   settlement +1, city -2 pp) + age (18-29 -3, 60+ +3 pp) + selection (hromadas that joined by
   2020: +5 pp, in 2021: +2 pp — whether or not an officer serves at the interview)
   + trust_effect_pp if an officer serves in the hromada on the interview date.
@@ -30,6 +32,7 @@ SAMPLE_AGE = np.array([0.14, 0.24, 0.28, 0.34])  # older people answer surveys m
 POP_AGE = np.array([0.18, 0.28, 0.26, 0.28])
 SAMPLE_F, POP_F = 0.58, 0.54
 AGE_EFFECT = np.array([-0.03, 0.0, 0.0, 0.03])
+LOCAL_PREMIUM = 0.16  # community survey about local police vs national polls about the institution
 
 
 def waves() -> list[tuple[str, int, int]]:
@@ -97,7 +100,7 @@ def wave_frame(
     u_hard, u_trust, u_strength, u_know, u_know_na, u_w = (rng.random(n) for _ in range(6))
     hard_rate = rng.uniform(0.08, 0.12)
     cov = covered[h, d]
-    p_trust = national[d] + offsets[h] + AGE_EFFECT[age] + cov * trust_effect_pp / 100
+    p_trust = national[d] + LOCAL_PREMIUM + offsets[h] + AGE_EFFECT[age] + cov * trust_effect_pp / 100
     p_trust = np.clip(p_trust, 0.03, 0.97)
     trusts = u_trust < p_trust
     trust = np.where(trusts, np.where(u_strength < 0.33, 1, 2), np.where(u_strength < 0.6, 3, 4)).astype(np.int8)
