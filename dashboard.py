@@ -5,25 +5,34 @@ import streamlit as st
 from monitor import app_state
 from monitor.i18n import t
 
-st.set_page_config(page_title="Монітор ПОГ", page_icon=":material/local_police:", layout="wide")
+# No page_icon: a material-icon or emoji favicon is fetched from a CDN; the bundled default is local.
+st.set_page_config(page_title="Монітор ПОГ", layout="wide")
 
 app_state.language_switch()
 lang = app_state.lang()
 
+# No page icons: the current page's icon becomes the favicon, which Streamlit fetches from
+# fonts.gstatic.com for a material icon — a request outside the machine.
 PAGES = [
-    ("pages/overview.py", "nav.overview", "overview", ":material/dashboard:"),
-    ("pages/coverage_map.py", "nav.coverage_map", "coverage-map", ":material/map:"),
-    ("pages/rollout.py", "nav.rollout", "rollout", ":material/trending_up:"),
-    ("pages/trust.py", "nav.trust", "trust", ":material/handshake:"),
-    ("pages/hromada_profile.py", "nav.hromada", "hromada", ":material/location_city:"),
-    ("pages/data_quality.py", "nav.data_quality", "data-quality", ":material/fact_check:"),
+    ("pages/overview.py", "nav.overview", "overview"),
+    ("pages/coverage_map.py", "nav.coverage_map", "coverage-map"),
+    ("pages/rollout.py", "nav.rollout", "rollout"),
+    ("pages/trust.py", "nav.trust", "trust"),
+    ("pages/hromada_profile.py", "nav.hromada", "hromada"),
+    ("pages/data_quality.py", "nav.data_quality", "data-quality"),
 ]
-page = st.navigation(
-    [
-        st.Page(path, title=t(key, lang), url_path=url, icon=icon, default=(url == "overview"))
-        for path, key, url, icon in PAGES
-    ]
-)
+pages = {url: st.Page(path, title=t(key, lang), url_path=url) for path, key, url in PAGES}
+
+
+def _home() -> None:
+    # Streamlit serves the default page at "/" only, so a default Overview would not answer at
+    # /overview (the address the links and tests use). The root redirects there instead,
+    # keeping the query parameters (language, filters).
+    st.switch_page(pages["overview"], query_params=st.query_params.to_dict())
+
+
+home = st.Page(_home, title=t("nav.overview", lang), url_path="home", default=True, visibility="hidden")
+page = st.navigation([home, *pages.values()])
 st.sidebar.caption(t("common.app_name", lang))
 
 if not app_state.db_exists():

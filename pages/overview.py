@@ -21,13 +21,14 @@ yoy = t("common.yoy", lang)
 
 row1 = st.columns(4)
 with row1[0]:
-    change = now["hromadas_covered"] - prev["hromadas_covered"]
+    share_change = now["covered_share"] - prev["covered_share"]
     app_state.kpi(
-        t("kpi.hromadas_covered", lang),
-        t("overview.of_assessable", lang, n=fmt_int(now["hromadas_covered"], lang),
-          total=fmt_int(now["hromadas_assessable"], lang), share=fmt_pct(now["covered_share"], lang)),
-        change, t("overview.change_with_pp", lang, change=fmt_signed_int(change, lang),
-                  pp=fmt_signed_pp(now["covered_share"] - prev["covered_share"], lang)),
+        t("kpi.hromadas_covered", lang, n=fmt_int(now["hromadas_covered"], lang),
+          total=fmt_int(now["hromadas_assessable"], lang)),
+        fmt_pct(now["covered_share"], lang),
+        share_change,
+        t("overview.change_with_count", lang, pp=fmt_signed_pp(share_change, lang),
+          change=fmt_signed_int(now["hromadas_covered"] - prev["hromadas_covered"], lang)),
         help=t("kpi.hromadas_covered_help", lang), description=yoy,
     )
 for col, key in zip(row1[1:], ("officers_serving", "residents_covered", "stations_open"), strict=True):
@@ -71,7 +72,9 @@ with left:
     st.subheader(t("overview.map_heading", lang))
     cov = app_state.data(coverage.coverage_on, as_of)
     geometry = maps.parse_geometry(app_state.data(coverage.display_geometry, "hromadas"))
-    fig = maps.coverage_figure(cov[cov["has_geometry"]], geometry, lang=lang, height=430,
+    # Fit the whole country into the half-width column (~620 x 430 px).
+    view = maps.view_for_bounds((22.1, 44.3, 40.3, 52.4), width_px=620, height_px=430)
+    fig = maps.coverage_figure(cov[cov["has_geometry"]], geometry, lang=lang, height=430, view=view,
                                uirevision="overview")
     app_state.plotly(fig, key="overview_map")
     st.caption(maps.OSM_ATTRIBUTION + " · " + t("overview.map_more", lang))
@@ -80,7 +83,7 @@ with right:
     published = app_state.data(overview.published_vs_data)
     metric = app_state.url_select(
         "metric", t("overview.metric_select", lang),
-        {m: t(f"metric.{m}", lang) for m in overview.PUBLISHED_METRICS}, "officers", widget="segmented")
+        {m: t(f"metric.{m}", lang) for m in overview.PUBLISHED_METRICS}, "officers")
     series = app_state.data(overview.national_series)
     column = overview.PUBLISHED_METRICS[metric]
     app_state.plotly(charts.national_vs_published(series, column, published, metric, lang, rollout.EVENTS),

@@ -21,7 +21,7 @@ c1, c2 = st.columns([3, 2])
 with c1:
     metric = app_state.url_select(
         "metric", t("rollout.metric", lang), {m: t(f"metric.{m}", lang) for m in rollout.METRICS},
-        "covered_share", widget="segmented")
+        "covered_share")
 with c2:
     view = app_state.url_select(
         "view", t("rollout.view", lang),

@@ -68,6 +68,7 @@ def test_keys_unique_across_files():
             reader = csv.DictReader(f)
             assert reader.fieldnames == ["key", "uk", "en"], path.name
             for row in reader:
+                assert None not in row, f"{path.name}: {row['key']} has more than 3 fields (quote commas)"
                 if row["key"] in seen:
                     dupes.append((row["key"], seen[row["key"]], path.name))
                 seen[row["key"]] = path.name
