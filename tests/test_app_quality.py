@@ -37,8 +37,8 @@ def run_page(lang: str, **params) -> AppTest:
     at.query_params["lang"] = lang
     for k, v in params.items():
         at.query_params[k] = v
-    at.switch_page(PAGE)  # open the page directly, as a shared link does
     at.run()
+    at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
