@@ -112,9 +112,7 @@ def oblast_trust_latest(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.Data
 def with_oblast_trust(cov: pd.DataFrame, trust: pd.DataFrame, min_effective_n: float) -> pd.DataFrame:
     """cov plus trust_share (NaN when the oblast's effective n is below the minimum), trust_wave,
     trust_n_effective and trust_too_few (bool)."""
-    t = trust.rename(
-        columns={"share": "trust_share", "wave": "trust_wave", "n_effective": "trust_n_effective"}
-    )
+    t = trust.rename(columns={"share": "trust_share", "wave": "trust_wave", "n_effective": "trust_n_effective"})
     out = cov.merge(
         t[["oblast_katottg", "trust_share", "trust_wave", "trust_n_effective"]],
         on="oblast_katottg",

@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -40,10 +42,10 @@ NO_VALUE_COLOUR = "#EEEEEE"
 STATION_STYLE = {
     "police_station": ("#000000", 9, "#FFFFFF"),
     "public_safety_office": ("#CC79A7", 8, "#000000"),
-    "front_office": ("#FFFFFF", 7, "#000000"),
+    "front_office": ("#F0E442", 7, "#000000"),
 }
 METRIC_COLOURSCALES = {"officers_per_10k": "Blues", "officer_gap": "Oranges", "trust": "Viridis"}
-UKRAINE_VIEW = ({"lat": 48.6, "lon": 31.3}, 4.6)
+UKRAINE_VIEW = ({"lat": 48.4, "lon": 31.2}, 5.0)
 
 
 # ---------------------------------------------------------------- geometry
@@ -62,19 +64,25 @@ def geometry_ids(fc: dict) -> list[str]:
     return [f["properties"]["katottg"] for f in fc["features"]]
 
 
+@lru_cache(maxsize=4)
+def _compact(text: str) -> tuple[str, str]:
+    compact = json.dumps(parse_geometry(text), separators=(",", ":"), ensure_ascii=False)
+    return compact, hashlib.sha256(compact.encode("utf-8")).hexdigest()[:16]
+
+
 def publish_geometry(text: str, static_dir: Path, layer: str) -> str:
     """Write the layer (properties reduced) under static_dir/geo/ with a content-hashed name, once.
 
     Returns the relative URL under Streamlit's static serving ('app/static/geo/<file>'); relative,
-    so it also works under a server.baseUrlPath.
+    so it also works under a server.baseUrlPath. The browser fetches it once per page load and
+    plotly keeps it across reruns, so a rerun sends only the values, not the 2 MB of geometry.
     """
-    compact = json.dumps(parse_geometry(text), separators=(",", ":"), ensure_ascii=False)
-    digest = hashlib.sha256(compact.encode("utf-8")).hexdigest()[:16]
+    compact, digest = _compact(text)
     name = f"{layer}-{digest}.geojson"
     target = static_dir / "geo" / name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".tmp{digest}")
+        tmp = target.with_suffix(f".tmp{os.getpid()}")
         tmp.write_text(compact, encoding="utf-8")
         tmp.replace(target)
     return f"app/static/geo/{name}"
@@ -146,40 +154,54 @@ def metric_label(metric: str, lang: str) -> str:
     return t(f"map.metric.{metric}", lang)
 
 
-def hover_texts(cov: pd.DataFrame, lang: str) -> list[str]:
-    """One hover text per row: name, oblast, population, officers / required, status, and the
-    territory status, per-10k, gap and trust when they apply. Status is always written out."""
+def hover_data(cov: pd.DataFrame, lang: str) -> list[list[str]]:
+    """Per hromada the hover fields, formatted: name, oblast, population, officers, required,
+    per 10k, and an extra line (territory status, trust) or ''. The labels and the status are in
+    the trace's hovertemplate, once per trace rather than once per hromada (Cyrillic is sent as
+    \\uXXXX escapes: six bytes a letter)."""
     name = cov["name_en"] if lang == "en" else cov["name_uk"]
     oblast = cov["oblast_name_en"] if lang == "en" else cov["oblast_name_uk"]
     has_trust = "trust_share" in cov.columns
     out = []
     for i, row in enumerate(cov.itertuples(index=False)):
-        lines = [
-            f"<b>{name.iloc[i]}</b>",
-            f"{oblast.iloc[i]}",
-            t("map.hover.population", lang, value=fmt_int(row.population_count, lang)),
-            t(
-                "map.hover.officers",
-                lang,
-                serving=fmt_int(row.officers_serving, lang),
-                required=fmt_int(row.required_officers, lang),
-            ),
-            t("map.hover.per10k", lang, value=fmt_num(row.officers_per_10k, lang, 2)),
-            t("map.hover.status", lang, value=status_label(row.status, lang)),
-        ]
+        extra = []
         if row.territory_status != "none":
             territory = t(f"territory.{row.territory_status}", lang)
             if row.is_partial_territory:
                 territory = t("map.hover.partial", lang, value=territory)
-            lines.append(t("map.hover.territory", lang, value=territory))
-        if has_trust:
-            if bool(row.trust_too_few):
-                value = t("map.too_few", lang)
-            else:
-                value = fmt_pct(row.trust_share, lang)
-            lines.append(t("map.hover.trust", lang, value=value))
-        out.append("<br>".join(lines))
+            extra.append(t("map.hover.territory", lang, value=territory))
+        if has_trust and (bool(row.trust_too_few) or pd.notna(row.trust_share)):
+            value = t("map.too_few", lang) if bool(row.trust_too_few) else fmt_pct(row.trust_share, lang)
+            extra.append(t("map.hover.trust", lang, value=value))
+        out.append(
+            [
+                str(name.iloc[i]),
+                str(oblast.iloc[i]),
+                fmt_int(row.population_count, lang),
+                fmt_int(row.officers_serving, lang),
+                fmt_int(row.required_officers, lang),
+                fmt_num(row.officers_per_10k, lang, 2),
+                "".join("<br>" + e for e in extra),
+            ]
+        )
     return out
+
+
+def hover_template(status: str, lang: str) -> str:
+    """The hover of one status trace; fields from hover_data() via customdata."""
+    return (
+        "<br>".join(
+            [
+                "<b>%{customdata[0]}</b>",
+                "%{customdata[1]}",
+                t("map.hover.population", lang, value="%{customdata[2]}"),
+                t("map.hover.officers", lang, serving="%{customdata[3]}", required="%{customdata[4]}"),
+                t("map.hover.per10k", lang, value="%{customdata[5]}"),
+                t("map.hover.status", lang, value=status_label(status, lang)),
+            ]
+        )
+        + "%{customdata[6]}<extra></extra>"
+    )
 
 
 # ---------------------------------------------------------------- the figure
@@ -194,24 +216,36 @@ def _subset(geometry: dict | str, ids: list[str]) -> dict | str:
     }
 
 
-def _flat_trace(
-    geometry, df: pd.DataFrame, hover: list[str], colour: str, name: str, legendrank: int
+def _hromada_trace(
+    geometry,
+    ids: list[str],
+    custom: list[list[str]],
+    status: str,
+    lang: str,
+    *,
+    z: list[float] | None = None,
+    colour: str | None = None,
+    name: str = "",
+    showlegend: bool = False,
+    legendrank: int = 0,
 ) -> go.Choroplethmap:
-    ids = df["katottg"].tolist()
+    """One trace of hromadas sharing a status: flat `colour`, or `z` on the figure's coloraxis."""
+    style = (
+        {"z": z, "coloraxis": "coloraxis"}
+        if z is not None
+        else {"z": [0] * len(ids), "colorscale": [[0, colour], [1, colour]], "showscale": False}
+    )
     return go.Choroplethmap(
         geojson=_subset(geometry, ids),
         featureidkey="properties.katottg",
         locations=ids,
-        z=[0] * len(ids),
-        colorscale=[[0, colour], [1, colour]],
-        showscale=False,
         marker={"line": {"width": 0.3, "color": "#FFFFFF"}, "opacity": 0.9},
-        customdata=[[i] for i in ids],
-        hovertext=hover,
-        hovertemplate="%{hovertext}<extra></extra>",
+        customdata=custom,
+        hovertemplate=hover_template(status, lang),
         name=name,
-        showlegend=True,
+        showlegend=showlegend,
         legendrank=legendrank,
+        **style,
     )
 
 
@@ -227,102 +261,104 @@ def coverage_figure(
     view: tuple[dict, float] = UKRAINE_VIEW,
     height: int = 640,
     uirevision: str = "ua",
+    count_oblast: str | None = None,
 ) -> go.Figure:
-    """The coverage map.
+    """The coverage map: one trace per status (so the status is in the legend and the hover, and
+    each feature's geometry is sent once), coloured by status or, for a metric, on a shared colour
+    axis; hromadas without a value and not-assessable ones in flat greys with their own legend.
 
-    cov: coverage_monthly/coverage_on rows joined with names (monitor.coverage.coverage_on), for
-    the hromadas to draw (those with geometry); for metric 'trust' also trust_share/trust_too_few.
+    cov: monitor.coverage.coverage_on rows of the hromadas to draw (those with geometry); for
+    metric 'trust' also trust_share / trust_too_few (monitor.coverage.with_oblast_trust).
     geometry: the hromada FeatureCollection (dict) or a relative URL to it. outlines: the oblast
     layer (dict or URL), drawn as lines carrying the OSM attribution. highlight: one oblast's
-    FeatureCollection drawn bold. stations: monitor.coverage.stations_open_on rows.
+    FeatureCollection drawn bold. stations: monitor.coverage.stations_open_on rows. count_oblast:
+    the legend counts only that oblast's hromadas and stations (the view), not all drawn.
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}")
     cov = cov.reset_index(drop=True)
-    hover = hover_texts(cov, lang)
+    custom = hover_data(cov, lang)
+    codes = cov["katottg"].tolist()
     fig = go.Figure()
+
+    in_count = (cov["oblast_katottg"] == count_oblast).to_numpy() if count_oblast else np.ones(len(cov), bool)
+
+    def rows(mask) -> tuple[list[str], list[list[str]]]:
+        idx = [i for i, m in enumerate(mask) if m]
+        return [codes[i] for i in idx], [custom[i] for i in idx]
+
+    def legend_name(label: str, n: int) -> str:
+        return t("map.legend_count", lang, label=label, n=fmt_int(n, lang))
+
+    status = cov["status"].to_numpy()
     if metric == "status":
-        for rank, status in enumerate(STATUSES):
-            mask = (cov["status"] == status).to_numpy()
-            part = cov[mask]
-            label = t("map.legend_count", lang, label=status_label(status, lang), n=fmt_int(len(part), lang))
+        for rank, s in enumerate(STATUSES):
+            ids, cd = rows(status == s)
             fig.add_trace(
-                _flat_trace(
+                _hromada_trace(
                     geometry,
-                    part,
-                    [h for h, m in zip(hover, mask, strict=True) if m],
-                    STATUS_COLOURS[status],
-                    label,
-                    rank,
+                    ids,
+                    cd,
+                    s,
+                    lang,
+                    colour=STATUS_COLOURS[s],
+                    name=legend_name(status_label(s, lang), int((in_count & (status == s)).sum())),
+                    showlegend=True,
+                    legendrank=rank,
                 )
             )
     else:
-        column = {
-            "officers_per_10k": "officers_per_10k",
-            "officer_gap": "officer_gap",
-            "trust": "trust_share",
-        }[metric]
+        column = {"officers_per_10k": "officers_per_10k", "officer_gap": "officer_gap", "trust": "trust_share"}[metric]
         values = cov[column].astype("float64")
-        assessable = cov["is_assessable"].astype(bool).to_numpy()
-        has_value = (values.notna() & assessable).to_numpy()
-        part = cov[has_value]
-        ids = part["katottg"].tolist()
+        has_value = values.notna().to_numpy() & (status != "not_assessable")
+        for s in STATUSES[:-1]:
+            ids, cd = rows(has_value & (status == s))
+            if ids:
+                z = values[has_value & (status == s)].tolist()
+                fig.add_trace(_hromada_trace(geometry, ids, cd, s, lang, z=z, name=status_label(s, lang)))
+        no_value_label = t("map.no_value_trust" if metric == "trust" else "map.no_value", lang)
+        n_no_value = int((~has_value & (status != "not_assessable") & in_count).sum())
+        for s in STATUSES[:-1]:
+            ids, cd = rows(~has_value & (status == s))
+            if ids:
+                fig.add_trace(
+                    _hromada_trace(
+                        geometry, ids, cd, s, lang, colour=NO_VALUE_COLOUR, name=legend_name(no_value_label, n_no_value)
+                    )
+                )
+        ids, cd = rows(status == "not_assessable")
         fig.add_trace(
-            go.Choroplethmap(
-                geojson=_subset(geometry, ids),
-                featureidkey="properties.katottg",
-                locations=ids,
-                z=values[has_value].tolist(),
-                colorscale=METRIC_COLOURSCALES[metric],
-                zmin=0,
-                zmax=_metric_zmax(metric, values[has_value]),
-                marker={"line": {"width": 0.3, "color": "#FFFFFF"}, "opacity": 0.9},
-                customdata=[[i] for i in ids],
-                hovertext=[h for h, m in zip(hover, has_value, strict=True) if m],
-                hovertemplate="%{hovertext}<extra></extra>",
-                name=metric_label(metric, lang),
-                showlegend=False,
-                colorbar={
+            _hromada_trace(
+                geometry,
+                ids,
+                cd,
+                "not_assessable",
+                lang,
+                colour=STATUS_COLOURS["not_assessable"],
+                name=legend_name(
+                    status_label("not_assessable", lang), int((in_count & (status == "not_assessable")).sum())
+                ),
+                showlegend=True,
+                legendrank=91,
+            )
+        )
+        _legend_once(fig, legend_name(no_value_label, n_no_value))
+        fig.update_layout(
+            coloraxis={
+                "colorscale": METRIC_COLOURSCALES[metric],
+                "cmin": 0,
+                "cmax": _metric_zmax(metric, values[has_value]),
+                "colorbar": {
                     "title": {"text": metric_label(metric, lang), "side": "right"},
-                    "tickformat": ".0%" if metric == "trust" else None,
                     "thickness": 14,
                     "len": 0.6,
+                    "tickformat": ".0%" if metric == "trust" else None,
                 },
-            )
+            }
         )
-        no_value = ~has_value & assessable
-        if no_value.any():
-            key = "map.too_few" if metric == "trust" else "map.no_value"
-            label = t("map.legend_count", lang, label=t(key, lang), n=fmt_int(int(no_value.sum()), lang))
-            fig.add_trace(
-                _flat_trace(
-                    geometry,
-                    cov[no_value],
-                    [h for h, m in zip(hover, no_value, strict=True) if m],
-                    NO_VALUE_COLOUR,
-                    label,
-                    90,
-                )
-            )
-        na = ~assessable
-        label = t(
-            "map.legend_count",
-            lang,
-            label=status_label("not_assessable", lang),
-            n=fmt_int(int(na.sum()), lang),
-        )
-        fig.add_trace(
-            _flat_trace(
-                geometry,
-                cov[na],
-                [h for h, m in zip(hover, na, strict=True) if m],
-                STATUS_COLOURS["not_assessable"],
-                label,
-                91,
-            )
-        )
+    center, zoom = view
     if stations is not None and len(stations):
-        for trace in station_traces(stations, lang):
+        for trace in station_traces(stations, lang, scale=0.45 if zoom < 5.5 else 1.0, count_oblast=count_oblast):
             fig.add_trace(trace)
     layers = []
     if outlines is not None:
@@ -369,53 +405,58 @@ def coverage_figure(
     return fig
 
 
+def _legend_once(fig: go.Figure, no_value_name: str) -> None:
+    """The grey 'no value' traces (one per status) share one legend entry and toggle together."""
+    first = True
+    for tr in fig.data:
+        if tr.type == "choroplethmap" and tr.name == no_value_name:
+            tr.legendgroup = "no_value"
+            tr.showlegend = first
+            tr.legendrank = 90
+            first = False
+
+
 def _metric_zmax(metric: str, values: pd.Series) -> float:
-    if values.empty:
-        return 1.0
-    if metric == "trust":
+    if values.empty or metric == "trust":
         return 1.0
     # The 98th percentile: a handful of tiny hromadas with many officers would wash out the rest.
     return max(float(values.quantile(0.98)), 1.0)
 
 
-def station_traces(stations: pd.DataFrame, lang: str) -> list[go.Scattermap]:
-    """Two circle traces per kind (an outline underneath, the fill on top), legend per kind."""
+def station_traces(
+    stations: pd.DataFrame, lang: str, scale: float = 1.0, count_oblast: str | None = None
+) -> list[go.Scattermap]:
+    """Two circle traces per kind (an outline underneath, the fill on top), legend per kind.
+    `scale` shrinks the markers for the national view, where a thousand stations would hide the map."""
     traces = []
-    hromada = stations["hromada_name_en"] if lang == "en" else stations["hromada_name_uk"]
     for rank, kind in enumerate(STATION_KINDS):
-        mask = (stations["kind"] == kind).to_numpy()
-        part = stations[mask]
+        part = stations[stations["kind"] == kind]
         if part.empty:
             continue
         fill, size, ring = STATION_STYLE[kind]
-        label = t("map.legend_count", lang, label=t(f"station.{kind}", lang), n=fmt_int(len(part), lang))
-        names = part["name"].fillna("").tolist()
-        hov = [
-            "<br>".join(
-                x
-                for x in (
-                    f"<b>{t(f'station.{kind}', lang)}</b>",
-                    nm,
-                    str(hr),
-                    t("map.hover.opened", lang, value=fmt_date(op, lang)),
-                    t("map.hover.imputed", lang) if imp else "",
-                )
-                if x
-            )
-            for nm, hr, op, imp in zip(
-                names, hromada[mask], part["opened_on"], part["is_location_imputed"], strict=True
+        size = round(size * scale, 1)
+        kind_label = t(f"station.{kind}", lang)
+        custom = [
+            [
+                code,
+                name if isinstance(name, str) else "",
+                fmt_date(opened, lang),
+                "<br>" + t("map.hover.imputed", lang) if imputed else "",
+            ]
+            for code, name, opened, imputed in zip(
+                part["hromada_katottg"], part["name"], part["opened_on"], part["is_location_imputed"], strict=True
             )
         ]
-        common = {
-            "lat": part["lat"].tolist(),
-            "lon": part["lon"].tolist(),
-            "legendgroup": kind,
-            "customdata": [[c] for c in part["hromada_katottg"]],
-        }
+        template = (
+            f"<b>{kind_label}</b><br>%{{customdata[1]}}<br>"
+            + t("map.hover.opened", lang, value="%{customdata[2]}")
+            + "%{customdata[3]}<extra></extra>"
+        )
+        common = {"lat": part["lat"].tolist(), "lon": part["lon"].tolist(), "legendgroup": kind}
         traces.append(
             go.Scattermap(
                 mode="markers",
-                marker={"size": size + 3, "color": ring},
+                marker={"size": size + max(2.0, 3 * scale), "color": ring},
                 hoverinfo="skip",
                 showlegend=False,
                 **common,
@@ -425,9 +466,16 @@ def station_traces(stations: pd.DataFrame, lang: str) -> list[go.Scattermap]:
             go.Scattermap(
                 mode="markers",
                 marker={"size": size, "color": fill},
-                name=label,
-                hovertext=hov,
-                hovertemplate="%{hovertext}<extra></extra>",
+                name=t(
+                    "map.legend_count",
+                    lang,
+                    label=kind_label,
+                    n=fmt_int(
+                        len(part) if not count_oblast else int((part["oblast_katottg"] == count_oblast).sum()), lang
+                    ),
+                ),
+                customdata=custom,
+                hovertemplate=template,
                 legendrank=50 + rank,
                 **common,
             )
@@ -444,14 +492,16 @@ def selected_hromada(event) -> str | None:
     except (KeyError, TypeError):
         return None
     for p in points:
-        custom = p.get("customdata")
-        if isinstance(custom, list) and custom:
-            return str(custom[0])
-        if isinstance(custom, str):
-            return custom
-        if p.get("location"):
+        if p.get("location"):  # a hromada shape
             return str(p["location"])
+        custom = p.get("customdata")  # a station: its hromada's code first
+        if isinstance(custom, list) and custom and _is_code(custom[0]):
+            return str(custom[0])
     return None
+
+
+def _is_code(value) -> bool:
+    return isinstance(value, str) and len(value) == 19 and value.startswith("UA")
 
 
 def layer_subset(text: str, ids: Iterable[str]) -> dict:

@@ -104,9 +104,7 @@ def stations_of(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
 
 
 def memoranda_of(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
-    return query(
-        con, "SELECT signed_on, ended_on FROM memoranda WHERE hromada_katottg = ? ORDER BY signed_on", [code]
-    )
+    return query(con, "SELECT signed_on, ended_on FROM memoranda WHERE hromada_katottg = ? ORDER BY signed_on", [code])
 
 
 def territory_periods(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
@@ -137,6 +135,27 @@ def oblast_trust(con: duckdb.DuckDBPyConnection, oblast: str, n_waves: int = 4) 
         """,
         [oblast, n_waves, oblast],
     )
+
+
+def oblast_trust_table(trust: pd.DataFrame, min_effective_n: float, lang: str) -> pd.DataFrame:
+    """oblast_trust() rows as a readable table: one row per wave and group, trust and knows-officer
+    side by side; a share with too few responses is written as such, never as a number."""
+    from monitor.trust import value_text
+
+    rows = []
+    for (wave, grp), part in trust.groupby(["wave", "grp"], sort=False):
+        by_metric = part.set_index("metric")
+        row = {t("profile.col.wave", lang): wave, t("profile.col.group", lang): t(f"group.{grp}", lang)}
+        for metric in ("trust", "knows_officer"):
+            if metric in by_metric.index:
+                r = by_metric.loc[metric]
+                ok = (r["n_effective"] if pd.notna(r["n_effective"]) else 0) >= min_effective_n
+                row[t(f"metric.{metric}", lang)] = value_text(r["share"], ok, lang)
+            else:
+                row[t(f"metric.{metric}", lang)] = "—"
+        row[t("profile.col.n", lang)] = fmt_int(part["n_unweighted"].max(), lang)
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def peers(con: duckdb.DuckDBPyConnection, code: str, on_date: str, min_effective_n: float) -> pd.DataFrame:
@@ -194,9 +213,7 @@ def peer_summary(peer_df: pd.DataFrame) -> dict[str, float]:
     return {
         "peers": float(len(others)),
         "share_covered": float(assessable["is_covered"].mean()) if len(assessable) else float("nan"),
-        "officers_per_10k": float(assessable["officers_per_10k"].median())
-        if len(assessable)
-        else float("nan"),
+        "officers_per_10k": float(assessable["officers_per_10k"].median()) if len(assessable) else float("nan"),
         "months_since_first_officer": float(others["months_since_first_officer"].median()),
         "trust_share": float(others["trust_share"].median()),
     }
@@ -302,7 +319,13 @@ def officers_figure(assignments: pd.DataFrame, history: pd.DataFrame, as_of: str
         col=1,
     )
     fig.update_yaxes(title=None, autorange="reversed", row=1, col=1)
-    fig.update_yaxes(title=None, rangemode="tozero", row=2, col=1)
+    fig.update_xaxes(showticklabels=False, row=1, col=1)
+    top = max(
+        int(history["officers_serving"].max() if len(history) else 0),
+        int(history["required_officers"].max() if len(history) else 0),
+        1,
+    )
+    fig.update_yaxes(title=None, rangemode="tozero", tick0=0, dtick=max(1, -(-top // 4)), row=2, col=1)
     fig.update_layout(
         height=min(260 + 22 * n, 700),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},

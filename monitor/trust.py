@@ -137,9 +137,7 @@ def series_table(series: pd.DataFrame, lang: str) -> pd.DataFrame:
         rows.append(
             {
                 t("trust.col.wave", lang): r.wave,
-                t(
-                    "trust.col.fieldwork", lang
-                ): f"{fmt_date(r.wave_start, lang)} – {fmt_date(r.wave_end, lang)}",
+                t("trust.col.fieldwork", lang): f"{fmt_date(r.wave_start, lang)} – {fmt_date(r.wave_end, lang)}",
                 t("trust.col.group", lang): t(f"group.{r.grp}", lang),
                 t("trust.col.share", lang): value_text(r.share, r.is_reportable, lang),
                 t("trust.col.ci", lang): (
@@ -149,11 +147,7 @@ def series_table(series: pd.DataFrame, lang: str) -> pd.DataFrame:
                 t("trust.col.n_eff", lang): fmt_num(r.n_effective, lang, 0),
                 t("trust.col.change", lang): (fmt_signed_pp(r.change, lang) if pd.notna(r.change) else "—"),
                 t("trust.col.significant", lang): (
-                    t("common.yes", lang)
-                    if r.is_marked_change
-                    else t("common.no", lang)
-                    if pd.notna(r.change)
-                    else "—"
+                    t("common.yes", lang) if r.is_marked_change else t("common.no", lang) if pd.notna(r.change) else "—"
                 ),
             }
         )
@@ -199,9 +193,7 @@ def _hover(r, lang: str) -> str:
         )
     else:
         lines.append(t("trust.too_few", lang))
-    lines.append(
-        t("trust.hover.n", lang, n=fmt_int(r.n_unweighted, lang), n_eff=fmt_num(r.n_effective, lang, 0))
-    )
+    lines.append(t("trust.hover.n", lang, n=fmt_int(r.n_unweighted, lang), n_eff=fmt_num(r.n_effective, lang, 0)))
     if r.is_marked_change:
         lines.append(t("trust.hover.change_sig", lang, change=fmt_signed_pp(r.change, lang)))
     elif pd.notna(r.change):
@@ -329,9 +321,7 @@ def trend_figure(
                         f"<b>{t(key, lang)}</b>",
                         f"{r.pollster} · {r.fieldwork_end_text}",
                         fmt_pct(r.trust_share, lang),
-                        t("trust.hover.sample", lang, n=fmt_int(r.sample_n, lang))
-                        if pd.notna(r.sample_n)
-                        else "",
+                        t("trust.hover.sample", lang, n=fmt_int(r.sample_n, lang)) if pd.notna(r.sample_n) else "",
                     ]
                 )
                 for r in part.itertuples(index=False)

@@ -17,7 +17,6 @@ app_state.page_header("nav.coverage_map", "map.question")
 
 dates = app_state.data(coverage.available_dates)
 oblasts = app_state.oblast_options(lang)
-scope_options = ["UA", *oblasts]
 
 # A replay step asked for on the previous run (see _replay_step).
 if "_map_next_date" in st.session_state:
@@ -26,36 +25,26 @@ if st.session_state.pop("_map_replay_stop", False):
     st.session_state["map_replay"] = False
     st.session_state.pop("_map_replay_running", None)
 
-# URL -> widget state whenever the URL changed (a link was opened); the widgets then write their
-# value back to the URL, so a copied link reproduces the view.
-URL_STATE = (
-    ("map_oblast", "oblast", "UA", scope_options),
-    ("map_metric", "metric", "status", maps.METRICS),
-    ("map_date", "date", dates[-1], dates),
-)
-for key, name, default, allowed in URL_STATE:
-    url_value = app_state.url_param(name, default, allowed)
-    if key not in st.session_state or st.session_state.get(f"_{key}_url") != url_value:
-        st.session_state[key] = url_value
-        st.session_state[f"_{key}_url"] = url_value
+# The date is the one URL-bound widget app_state.url_select does not cover (a select slider):
+# taken from ?date= when the link changes it, written back on every run.
+url_date = app_state.url_param("date", dates[-1], dates)
+if "map_date" not in st.session_state or st.session_state.get("_map_date_url") != url_date:
+    st.session_state["map_date"] = url_date
 
 c_oblast, c_metric = st.columns([2, 3])
-with c_oblast:
-    oblast = st.selectbox(
-        t("map.oblast", lang),
-        scope_options,
-        key="map_oblast",
-        format_func=lambda c: t("common.national", lang) if c == "UA" else oblasts[c],
-    )
-with c_metric:
-    metric = st.segmented_control(
-        t("map.metric", lang),
-        list(maps.METRICS),
-        key="map_metric",
-        format_func=lambda m: maps.metric_label(m, lang),
-        required=True,
-    )
-c_date, c_stations, c_replay = st.columns([5, 1.3, 1.7], vertical_alignment="bottom")
+oblast = app_state.url_select(
+    "oblast", t("map.oblast", lang), {"UA": t("common.national", lang), **oblasts}, "UA", container=c_oblast
+)
+metric = app_state.url_select(
+    "metric",
+    t("map.metric", lang),
+    {m: maps.metric_label(m, lang) for m in maps.METRICS},
+    "status",
+    widget="segmented",
+    container=c_metric,
+    help=t("map.metric_help", lang),
+)
+c_date, c_stations, c_replay = st.columns([6, 1.2, 1.5], vertical_alignment="bottom")
 with c_date:
     on_date = st.select_slider(
         t("map.date", lang),
@@ -67,9 +56,8 @@ with c_stations:
     show_stations = st.toggle(t("map.stations", lang), value=True, key="map_stations")
 with c_replay:
     replay = st.toggle(t("map.replay", lang), key="map_replay", help=t("map.replay_help", lang))
-for (key, name, default, _), value in zip(URL_STATE, (oblast, metric, on_date), strict=True):
-    app_state.set_url_param(name, None if value == default else value)
-    st.session_state[f"_{key}_url"] = value
+app_state.set_url_param("date", None if on_date == dates[-1] else on_date)
+st.session_state["_map_date_url"] = on_date
 
 
 @st.fragment(run_every=1.5 if replay else None)
@@ -115,9 +103,7 @@ if oblast == "UA":
     view, highlight = maps.UKRAINE_VIEW, None
 else:
     in_oblast = cov_map.loc[cov_map["oblast_katottg"] == oblast, "katottg"]
-    view = maps.view_for_bounds(
-        maps.bounds_of(hromada_text, in_oblast) or maps.bounds_of(oblast_text, [oblast])
-    )
+    view = maps.view_for_bounds(maps.bounds_of(hromada_text, in_oblast) or maps.bounds_of(oblast_text, [oblast]))
     highlight = maps.layer_subset(oblast_text, [oblast])
 stations = app_state.data(coverage.stations_open_on, on_date) if show_stations else None
 
@@ -131,6 +117,7 @@ fig = maps.coverage_figure(
     stations=stations,
     view=view,
     uirevision=oblast,
+    count_oblast=None if oblast == "UA" else oblast,
 )
 event = st.plotly_chart(
     fig, key="coverage_map", on_select="rerun", selection_mode="points", config=app_state.PLOTLY_CONFIG
@@ -156,8 +143,7 @@ names = in_scope.sort_values("name_en" if lang == "en" else "name_uk")
 name_col = "name_en" if lang == "en" else "name_uk"
 oblast_col = "oblast_name_en" if lang == "en" else "oblast_name_uk"
 labels = {
-    r.katottg: f"{getattr(r, name_col)} ({getattr(r, oblast_col)}) — {r.katottg}"
-    for r in names.itertuples(index=False)
+    r.katottg: f"{getattr(r, name_col)} ({getattr(r, oblast_col)}) — {r.katottg}" for r in names.itertuples(index=False)
 }
 pick = st.selectbox(
     t("map.open_profile", lang),

@@ -7,7 +7,7 @@ from monitor import app_state, profile
 from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct
 from monitor.i18n import t
 from monitor.maps import status_label
-from monitor.trust import min_effective_n, value_text
+from monitor.trust import min_effective_n
 
 lang = app_state.lang()
 app_state.page_header("nav.hromada", "profile.question")
@@ -46,19 +46,21 @@ oblast_name = facts["oblast_name_en"] if lang == "en" else facts["oblast_name_uk
 
 st.header(f"{name} — {oblast_name}")
 st.subheader(t("profile.facts", lang))
-cols = st.columns(6)
-cols[0].metric(t("profile.population", lang), fmt_int(facts["population_count"], lang), border=True)
+cols = st.columns(5)
+cols[0].metric(
+    t("profile.population", lang),
+    fmt_int(facts["population_count"], lang),
+    border=True,
+    help=t("profile.population_help", lang),
+)
 cols[1].metric(t("profile.area", lang), fmt_num(facts["area_km2"], lang, 1), border=True)
 cols[2].metric(t("profile.settlements", lang), fmt_int(facts["settlements_count"], lang), border=True)
 cols[3].metric(t("profile.required_officers", lang), fmt_int(facts["required_officers"], lang), border=True)
 cols[4].metric(
-    t("profile.officers_now", lang),
-    fmt_int(now["officers_serving"] if now is not None else None, lang),
-    border=True,
+    t("profile.officers_now", lang), fmt_int(now["officers_serving"] if now is not None else None, lang), border=True
 )
-cols[5].metric(
-    t("profile.status_now", lang), status_label(now["status"], lang) if now is not None else "—", border=True
-)
+if now is not None:
+    st.markdown(f"**{t('profile.status_now', lang)}:** {status_label(now['status'], lang)}")
 type_key = {"міська": "city", "селищна": "settlement", "сільська": "village"}.get(facts["type_uk"], "unknown")
 raion = facts["raion_name_en"] if lang == "en" else facts["raion_name_uk"]
 st.markdown(
@@ -88,8 +90,7 @@ else:
             t("profile.col.officer_id", lang): assignments["officer_id"],
             t("profile.col.start_date", lang): [fmt_date(d, lang) for d in assignments["start_date"]],
             t("profile.col.end_date", lang): [
-                fmt_date(d, lang) if pd.notna(d) else t("profile.serving_now", lang)
-                for d in assignments["end_date"]
+                fmt_date(d, lang) if pd.notna(d) else t("profile.serving_now", lang) for d in assignments["end_date"]
             ],
             t("profile.col.lives_in_hromada", lang): [
                 t("common.yes", lang) if v is True else t("common.no", lang) if v is False else "—"
@@ -102,7 +103,7 @@ else:
 
 c_st, c_memo, c_terr = st.columns([3, 2, 3])
 with c_st:
-    st.subheader(t("profile.stations", lang))
+    st.markdown("#### " + t("profile.stations", lang))
     stations = app_state.data(profile.stations_of, code)
     if stations.empty:
         st.caption(t("profile.no_stations", lang))
@@ -115,15 +116,14 @@ with c_st:
                     t("profile.col.opened_on", lang): [fmt_date(d, lang) for d in stations["opened_on"]],
                     t("profile.col.closed_on", lang): [fmt_date(d, lang) for d in stations["closed_on"]],
                     t("profile.col.imputed", lang): [
-                        t("common.yes", lang) if v else t("common.no", lang)
-                        for v in stations["is_location_imputed"]
+                        t("common.yes", lang) if v else t("common.no", lang) for v in stations["is_location_imputed"]
                     ],
                 }
             ),
             hide_index=True,
         )
 with c_memo:
-    st.subheader(t("profile.memoranda", lang))
+    st.markdown("#### " + t("profile.memoranda", lang))
     memoranda = app_state.data(profile.memoranda_of, code)
     if memoranda.empty:
         st.caption(t("profile.no_memoranda", lang))
@@ -133,15 +133,14 @@ with c_memo:
                 {
                     t("profile.col.signed_on", lang): [fmt_date(d, lang) for d in memoranda["signed_on"]],
                     t("profile.col.ended_on", lang): [
-                        fmt_date(d, lang) if pd.notna(d) else t("profile.in_force", lang)
-                        for d in memoranda["ended_on"]
+                        fmt_date(d, lang) if pd.notna(d) else t("profile.in_force", lang) for d in memoranda["ended_on"]
                     ],
                 }
             ),
             hide_index=True,
         )
 with c_terr:
-    st.subheader(t("profile.territory", lang))
+    st.markdown("#### " + t("profile.territory", lang))
     periods = app_state.data(profile.territory_periods, code)
     if periods.empty:
         st.caption(t("profile.no_territory", lang))
@@ -166,21 +165,7 @@ trust = app_state.data(profile.oblast_trust, facts["oblast_katottg"])
 if trust.empty:
     st.caption(t("profile.no_trust", lang))
 else:
-    reportable = trust["n_effective"].fillna(0) >= min_n
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("profile.col.wave", lang): trust["wave"],
-                t("profile.col.metric", lang): [t(f"metric.{m}", lang) for m in trust["metric"]],
-                t("profile.col.group", lang): [t(f"group.{g}", lang) for g in trust["grp"]],
-                t("profile.col.share", lang): [
-                    value_text(s, ok, lang) for s, ok in zip(trust["share"], reportable, strict=True)
-                ],
-                t("profile.col.n", lang): [fmt_int(n, lang) for n in trust["n_unweighted"]],
-            }
-        ),
-        hide_index=True,
-    )
+    st.dataframe(profile.oblast_trust_table(trust, min_n, lang), hide_index=True)
     st.caption(t("profile.trust_note", lang, min_n=fmt_int(min_n, lang)))
 
 type_label = t(f"profile.type.{type_key}", lang)
@@ -206,10 +191,8 @@ m2.metric(
     t("profile.covered_yes", lang) if me["is_covered"] else t("profile.covered_no", lang),
     border=True,
 )
-m2.caption(f"{t('profile.peers_median', lang)}: {fmt_pct(summary['share_covered'], lang)}")
-m3.metric(
-    t("profile.m.months_since_first", lang), fmt_int(me["months_since_first_officer"], lang), border=True
-)
+m2.caption(t("profile.peers_share", lang, value=fmt_pct(summary["share_covered"], lang)))
+m3.metric(t("profile.m.months_since_first", lang), fmt_int(me["months_since_first_officer"], lang), border=True)
 m3.caption(f"{t('profile.peers_median', lang)}: {fmt_int(summary['months_since_first_officer'], lang)}")
 m4.metric(t("profile.m.trust", lang), fmt_pct(me["trust_share"], lang), border=True)
 m4.caption(f"{t('profile.peers_median', lang)}: {fmt_pct(summary['trust_share'], lang)}")
@@ -218,9 +201,7 @@ peer_display = pd.DataFrame(
     {
         t("profile.col.hromada", lang): [
             (f"▶ {n}" if s else n)
-            for n, s in zip(
-                peer_df["name_en" if lang == "en" else "name_uk"], peer_df["is_self"], strict=True
-            )
+            for n, s in zip(peer_df["name_en" if lang == "en" else "name_uk"], peer_df["is_self"], strict=True)
         ],
         t("profile.col.oblast", lang): peer_df["oblast_name_en" if lang == "en" else "oblast_name_uk"],
         t("profile.col.population", lang): [fmt_int(v, lang) for v in peer_df["population_count"]],

@@ -10,42 +10,20 @@ lang = app_state.lang()
 app_state.page_header("nav.trust", "trust.question")
 
 oblasts = app_state.oblast_options(lang)
-scope_options = ["UA", *oblasts]
-for key, name, default, allowed in (
-    ("trust_scope", "oblast", "UA", scope_options),
-    ("trust_metric", "metric", "trust", trust.METRICS),
-):
-    url_value = app_state.url_param(name, default, allowed)
-    if key not in st.session_state or st.session_state.get(f"_{key}_url") != url_value:
-        st.session_state[key] = url_value
-        st.session_state[f"_{key}_url"] = url_value
-
 c_scope, c_metric, c_polls = st.columns([2, 3, 2], vertical_alignment="bottom")
-with c_scope:
-    scope = st.selectbox(
-        t("trust.scope", lang),
-        scope_options,
-        key="trust_scope",
-        format_func=lambda c: t("common.national", lang) if c == "UA" else oblasts[c],
-    )
-with c_metric:
-    metric = st.segmented_control(
-        t("trust.metric", lang),
-        list(trust.METRICS),
-        key="trust_metric",
-        format_func=lambda m: t(f"trust.metric.{m}", lang),
-        required=True,
-    )
+scope = app_state.url_select(
+    "oblast", t("trust.scope", lang), {"UA": t("common.national", lang), **oblasts}, "UA", container=c_scope
+)
+metric = app_state.url_select(
+    "metric",
+    t("trust.metric", lang),
+    {m: t(f"trust.metric.{m}", lang) for m in trust.METRICS},
+    "trust",
+    widget="segmented",
+    container=c_metric,
+)
 with c_polls:
-    show_polls = st.toggle(
-        t("trust.show_polls", lang), value=True, key="trust_polls", disabled=metric != "trust"
-    )
-for key, name, value, default in (
-    ("trust_scope", "oblast", scope, "UA"),
-    ("trust_metric", "metric", metric, "trust"),
-):
-    app_state.set_url_param(name, None if value == default else value)
-    st.session_state[f"_{key}_url"] = value
+    show_polls = st.toggle(t("trust.show_polls", lang), value=True, key="trust_polls", disabled=metric != "trust")
 
 min_n = trust.min_effective_n()
 series = trust.mark_reportable(app_state.data(trust.trust_series, scope, metric), min_n)

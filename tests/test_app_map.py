@@ -14,12 +14,16 @@ from monitor.maps import STATUSES
 
 
 def _run(lang: str, **params) -> AppTest:
-    at = AppTest.from_file("dashboard.py", default_timeout=60)
+    at = AppTest.from_file("../dashboard.py", default_timeout=120)
     at.query_params["lang"] = lang
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
-    at.switch_page("pages/coverage_map.py").run()
+    # the first run shows the overview, whose own widgets may rewrite shared parameters (metric)
+    at.switch_page("pages/coverage_map.py")
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -35,8 +39,9 @@ def _map_locations(at: AppTest) -> list[str]:
 def test_map_page_matches_the_database(app_db, demo_con, lang):
     at = _run(lang)
     as_of = demo_con.execute("SELECT value FROM build_info WHERE key = 'as_of_date'").fetchone()[0][:10]
-    expected = dict(demo_con.execute(
-        "SELECT status, count(*) FROM coverage_on(?::DATE) GROUP BY status", [as_of]).fetchall())
+    expected = dict(
+        demo_con.execute("SELECT status, count(*) FROM coverage_on(?::DATE) GROUP BY status", [as_of]).fetchall()
+    )
 
     table = at.dataframe[0].value
     shown = dict(zip(table[t("map.col.status", lang)], table[t("map.col.hromadas", lang)], strict=True))
@@ -51,11 +56,15 @@ def test_map_page_matches_the_database(app_db, demo_con, lang):
 def test_oblast_metric_and_date_come_from_the_url(app_db, demo_con):
     oblast = "UA12000000000090473"  # Dnipropetrovsk: the pilot oblast
     at = _run("en", oblast=oblast, metric="officers_per_10k", date="2020-12-31")
-    assert at.selectbox(key="map_oblast").value == oblast
+    assert at.selectbox(key="_url_oblast").value == oblast
     assert at.select_slider(key="map_date").value == "2020-12-31"
-    expected = dict(demo_con.execute(
-        "SELECT status, count(*) FROM coverage_on(DATE '2020-12-31') WHERE oblast_katottg = ? GROUP BY status",
-        [oblast]).fetchall())
+    assert at.segmented_control(key="_url_metric").value == "officers_per_10k"
+    expected = dict(
+        demo_con.execute(
+            "SELECT status, count(*) FROM coverage_on(DATE '2020-12-31') WHERE oblast_katottg = ? GROUP BY status",
+            [oblast],
+        ).fetchall()
+    )
     table = at.dataframe[0].value
     shown = dict(zip(table[t("map.col.status", "en")], table[t("map.col.hromadas", "en")], strict=True))
     assert shown[t("status.covered", "en")] == fmt_int(expected.get("covered", 0), "en")

@@ -11,7 +11,7 @@ from monitor.i18n import t
 
 
 def _run(lang: str, **params) -> AppTest:
-    at = AppTest.from_file("dashboard.py", default_timeout=60)
+    at = AppTest.from_file("../dashboard.py", default_timeout=120)
     at.query_params["lang"] = lang
     for k, v in params.items():
         at.query_params[k] = v
@@ -25,7 +25,8 @@ def _run(lang: str, **params) -> AppTest:
 def covered_code(demo_con) -> str:
     """A hromada that has had officers (so every section of the page has content)."""
     return demo_con.execute(
-        "SELECT hromada_katottg FROM officers GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[0]
+        "SELECT hromada_katottg FROM officers GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+    ).fetchone()[0]
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
@@ -33,20 +34,22 @@ def test_profile_matches_the_database(app_db, demo_con, covered_code, lang):
     at = _run(lang, hromada=covered_code)
     assert at.selectbox(key="profile_hromada").value == covered_code
     pop, required, type_uk, band = demo_con.execute(
-        "SELECT population_count, required_officers, type_uk, size_band FROM hromadas WHERE katottg = ?",
-        [covered_code]).fetchone()
+        "SELECT population_count, required_officers, type_uk, size_band FROM hromadas WHERE katottg = ?", [covered_code]
+    ).fetchone()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[t("profile.population", lang)] == fmt_int(pop, lang)
     assert metrics[t("profile.required_officers", lang)] == fmt_int(required, lang)
     serving = demo_con.execute(
-        "SELECT officers_serving FROM coverage_monthly WHERE katottg = ? ORDER BY on_date DESC LIMIT 1",
-        [covered_code]).fetchone()[0]
+        "SELECT officers_serving FROM coverage_monthly WHERE katottg = ? ORDER BY on_date DESC LIMIT 1", [covered_code]
+    ).fetchone()[0]
     assert metrics[t("profile.officers_now", lang)] == fmt_int(serving, lang)
-    peers = demo_con.execute("SELECT count(*) FROM hromadas WHERE size_band = ? AND type_uk IS NOT DISTINCT FROM ?",
-                             [band, type_uk]).fetchone()[0]
+    peers = demo_con.execute(
+        "SELECT count(*) FROM hromadas WHERE size_band = ? AND type_uk IS NOT DISTINCT FROM ?", [band, type_uk]
+    ).fetchone()[0]
     assert len(at.dataframe[-1].value) == peers
-    n_assignments = demo_con.execute("SELECT count(*) FROM officers WHERE hromada_katottg = ?",
-                                     [covered_code]).fetchone()[0]
+    n_assignments = demo_con.execute(
+        "SELECT count(*) FROM officers WHERE hromada_katottg = ?", [covered_code]
+    ).fetchone()[0]
     officer_table = at.dataframe[0].value
     assert len(officer_table) == n_assignments
 

@@ -11,12 +11,16 @@ from monitor.trust import min_effective_n, value_text
 
 
 def _run(lang: str, **params) -> AppTest:
-    at = AppTest.from_file("dashboard.py", default_timeout=60)
+    at = AppTest.from_file("../dashboard.py", default_timeout=120)
     at.query_params["lang"] = lang
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
-    at.switch_page("pages/trust.py").run()
+    # the first run shows the overview, whose own widgets may rewrite shared parameters (metric)
+    at.switch_page("pages/trust.py")
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -27,7 +31,9 @@ def _latest(demo_con, scope: str, metric: str) -> dict[str, tuple]:
         SELECT grp, share, n_effective FROM trust_summary
         WHERE scope_katottg = ? AND metric = ?
         QUALIFY wave_start = max(wave_start) OVER ()
-        """, [scope, metric]).fetchall()
+        """,
+        [scope, metric],
+    ).fetchall()
     return {g: (s, n) for g, s, n in rows}
 
 
@@ -39,25 +45,30 @@ def test_national_latest_wave_matches_the_database(app_db, demo_con, lang):
     for grp, (share, n_eff) in latest.items():
         assert metrics[t(f"group.{grp}", lang)] == value_text(share, n_eff >= min_effective_n(), lang)
     assert at.get("plotly_chart")
-    n_rows = demo_con.execute("SELECT count(*) FROM trust_summary WHERE scope_katottg = 'UA' AND metric = 'trust'"
-                              ).fetchone()[0]
+    n_rows = demo_con.execute(
+        "SELECT count(*) FROM trust_summary WHERE scope_katottg = 'UA' AND metric = 'trust'"
+    ).fetchone()[0]
     assert len(at.dataframe[0].value) == n_rows
 
 
 def test_small_oblast_sample_shows_too_few_not_a_number(app_db, demo_con):
     row = demo_con.execute(
         "SELECT scope_katottg, metric FROM trust_summary WHERE scope_katottg <> 'UA' AND n_effective < ? "
-        "ORDER BY n_effective LIMIT 1", [min_effective_n()]).fetchone()
+        "ORDER BY n_effective LIMIT 1",
+        [min_effective_n()],
+    ).fetchone()
     if row is None:
         pytest.skip("the demo warehouse has no cell below the minimum effective n")
     scope, metric = row
     at = _run("en", oblast=scope, metric=metric)
     table = at.dataframe[0].value
-    few = demo_con.execute("SELECT count(*) FROM trust_summary WHERE scope_katottg = ? AND metric = ? "
-                           "AND n_effective < ?", [scope, metric, min_effective_n()]).fetchone()[0]
+    few = demo_con.execute(
+        "SELECT count(*) FROM trust_summary WHERE scope_katottg = ? AND metric = ? AND n_effective < ?",
+        [scope, metric, min_effective_n()],
+    ).fetchone()[0]
     assert (table[t("trust.col.share", "en")] == t("trust.too_few", "en")).sum() == few
 
 
 def test_knows_officer_metric(app_db):
     at = _run("uk", metric="knows_officer")
-    assert at.segmented_control(key="trust_metric").value == "knows_officer"
+    assert at.segmented_control(key="_url_metric").value == "knows_officer"

@@ -15,27 +15,39 @@ EXTERNAL_URL = re.compile(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/", re.IGNORECASE)
 
 def _square(code: str, x: float, y: float) -> dict:
     ring = [[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]
-    return {"type": "Feature", "properties": {"katottg": code, "name": code, "osm_id": 1},
-            "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    return {
+        "type": "Feature",
+        "properties": {"katottg": code, "name": code, "osm_id": 1},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
 
 
-TINY_LAYER = json.dumps({"type": "FeatureCollection",
-                         "features": [_square(f"UA{i:017d}", 30 + i, 48) for i in range(5)]})
+TINY_LAYER = json.dumps(
+    {"type": "FeatureCollection", "features": [_square(f"UA{i:017d}", 30 + i, 48) for i in range(5)]}
+)
 
 
 def _tiny_cov() -> pd.DataFrame:
     codes = [f"UA{i:017d}" for i in range(5)]
-    return pd.DataFrame({
-        "katottg": codes, "oblast_katottg": ["UA05000000000010236"] * 5,
-        "name_uk": [f"Громада {i}" for i in range(5)], "name_en": [f"Hromada {i}" for i in range(5)],
-        "oblast_name_uk": ["Вінницька область"] * 5, "oblast_name_en": ["Vinnytsia Oblast"] * 5,
-        "population_count": [10_000, 20_000, 5_000, 1_234_567, 800],
-        "officers_serving": [3, 1, 0, 0, 0], "required_officers": [2, 3, 1, 40, 1],
-        "officer_gap": [0, 2, 1, 40, 0], "officers_per_10k": [3.0, 0.5, 0.0, 0.0, 0.0],
-        "status": list(maps.STATUSES), "is_assessable": [True, True, True, True, False],
-        "territory_status": ["none", "none", "none", "possible_hostilities", "occupied"],
-        "is_partial_territory": [False, False, False, True, False],
-    })
+    return pd.DataFrame(
+        {
+            "katottg": codes,
+            "oblast_katottg": ["UA05000000000010236"] * 5,
+            "name_uk": [f"Громада {i}" for i in range(5)],
+            "name_en": [f"Hromada {i}" for i in range(5)],
+            "oblast_name_uk": ["Вінницька область"] * 5,
+            "oblast_name_en": ["Vinnytsia Oblast"] * 5,
+            "population_count": [10_000, 20_000, 5_000, 1_234_567, 800],
+            "officers_serving": [3, 1, 0, 0, 0],
+            "required_officers": [2, 3, 1, 40, 1],
+            "officer_gap": [0, 2, 1, 40, 0],
+            "officers_per_10k": [3.0, 0.5, 0.0, 0.0, 0.0],
+            "status": list(maps.STATUSES),
+            "is_assessable": [True, True, True, True, False],
+            "territory_status": ["none", "none", "none", "possible_hostilities", "occupied"],
+            "is_partial_territory": [False, False, False, True, False],
+        }
+    )
 
 
 def _locations(fig) -> list[str]:
@@ -55,26 +67,30 @@ def test_each_hromada_drawn_once_and_geometry_sent_once(metric):
     locs = _locations(fig)
     assert sorted(locs) == sorted(cov["katottg"])
     # each trace carries only its own features: the whole layer is sent once
-    shipped = [f["properties"]["katottg"] for tr in fig.data if tr.type == "choroplethmap"
-               for f in tr.geojson["features"]]
+    shipped = [
+        f["properties"]["katottg"] for tr in fig.data if tr.type == "choroplethmap" for f in tr.geojson["features"]
+    ]
     assert sorted(shipped) == sorted(cov["katottg"])
     assert fig.layout.map.style == "white-bg"
 
 
 def test_status_is_in_legend_and_hover_not_colour_alone():
     fig = maps.coverage_figure(_tiny_cov(), maps.parse_geometry(TINY_LAYER), lang="en")
-    names = [tr.name for tr in fig.data]
-    assert names[0].startswith("Covered (at or above required)")
     covered = fig.data[0]
-    assert "Status: Covered (at or above required)" in covered.hovertext[0]
-    assert "Population: 10,000" in covered.hovertext[0]
+    assert covered.name.startswith("Covered (at or above required)")
+    assert "Status: Covered (at or above required)" in covered.hovertemplate
+    assert list(covered.customdata[0][:3]) == ["Hromada 0", "Vinnytsia Oblast", "10,000"]
+    occupied = fig.data[4]
+    assert "Territory: Occupied" in occupied.customdata[0][6]
     uk = maps.coverage_figure(_tiny_cov(), maps.parse_geometry(TINY_LAYER), lang="uk")
-    assert "Населення: 10\u00a0000" in uk.data[0].hovertext[0]
+    assert uk.data[0].customdata[0][2] == "10\u00a0000"
+    assert "Статус: " in uk.data[0].hovertemplate
 
 
 def test_url_geometry_is_relative_and_shared():
-    fig = maps.coverage_figure(_tiny_cov(), "app/static/geo/hromadas-x.geojson", lang="uk",
-                               outlines="app/static/geo/oblasts-y.geojson")
+    fig = maps.coverage_figure(
+        _tiny_cov(), "app/static/geo/hromadas-x.geojson", lang="uk", outlines="app/static/geo/oblasts-y.geojson"
+    )
     assert {tr.geojson for tr in fig.data} == {"app/static/geo/hromadas-x.geojson"}
     assert not EXTERNAL_URL.search(fig.to_json())
     assert fig.layout.map.layers[0].sourceattribution == maps.OSM_ATTRIBUTION
@@ -99,8 +115,14 @@ def test_view_for_bounds_fits_and_zooms_in_for_smaller_areas():
 
 
 def test_selected_hromada_from_a_selection_event():
-    event = {"selection": {"points": [{"curve_number": 0, "location": "UA1", "customdata": ["UA1"]}],
-                           "point_indices": [0], "box": [], "lasso": []}}
+    event = {
+        "selection": {
+            "points": [{"curve_number": 0, "location": "UA1", "customdata": ["UA1"]}],
+            "point_indices": [0],
+            "box": [],
+            "lasso": [],
+        }
+    }
     assert maps.selected_hromada(event) == "UA1"
     assert maps.selected_hromada({"selection": {"points": []}}) is None
     assert maps.selected_hromada(None) is None
@@ -125,23 +147,34 @@ def test_real_map_draws_all_1470_hromadas_offline(demo_con, as_of, metric):
     if metric == "trust":
         cov = coverage.with_oblast_trust(cov, coverage.oblast_trust_latest(demo_con, as_of), 30)
     cov = cov[cov["has_geometry"]]
-    fig = maps.coverage_figure(cov, geometry, lang="uk", metric=metric, outlines=maps.parse_geometry(outlines),
-                               stations=coverage.stations_open_on(demo_con, as_of))
+    fig = maps.coverage_figure(
+        cov,
+        geometry,
+        lang="uk",
+        metric=metric,
+        outlines=maps.parse_geometry(outlines),
+        stations=coverage.stations_open_on(demo_con, as_of),
+    )
     locs = _locations(fig)
     assert len(locs) == 1470 and set(locs) == set(ids)
     assert fig.layout.map.style == "white-bg"
     spec = fig.to_json()
     assert not EXTERNAL_URL.search(spec)
-    assert maps.OSM_ATTRIBUTION in spec
+    assert json.loads(spec)["layout"]["map"]["layers"][0]["sourceattribution"] == maps.OSM_ATTRIBUTION
     assert len(spec.encode()) < 4_000_000
 
 
 def test_status_traces_match_the_database(demo_con, as_of):
     cov = coverage.coverage_on(demo_con, as_of)
-    fig = maps.coverage_figure(cov[cov["has_geometry"]], maps.parse_geometry(
-        coverage.display_geometry(demo_con, "hromadas")), lang="en")
-    expected = dict(demo_con.execute(
-        "SELECT status, count(*) FROM coverage_on(?::DATE) JOIN hromadas USING (katottg) "
-        "WHERE has_geometry GROUP BY status", [as_of]).fetchall())
+    fig = maps.coverage_figure(
+        cov[cov["has_geometry"]], maps.parse_geometry(coverage.display_geometry(demo_con, "hromadas")), lang="en"
+    )
+    expected = dict(
+        demo_con.execute(
+            "SELECT status, count(*) FROM coverage_on(?::DATE) JOIN hromadas USING (katottg) "
+            "WHERE has_geometry GROUP BY status",
+            [as_of],
+        ).fetchall()
+    )
     for status, trace in zip(maps.STATUSES, fig.data[:5], strict=True):
         assert len(trace.locations) == expected.get(status, 0), status
