@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.streamlit_server import chromium, streamlit_server  # noqa: E402
-from tests.test_browser import COUNT_DRAWN_SHAPES  # noqa: E402
+from tests.test_browser import drawn_at_least  # noqa: E402
 
 
 def measure_map(browser, base: str, expected_shapes: int = 1470) -> dict:
@@ -34,10 +34,7 @@ def measure_map(browser, base: str, expected_shapes: int = 1470) -> dict:
            lambda e: totals.__setitem__("ws", totals["ws"] + len(e["response"]["payloadData"])))
     started = time.perf_counter()
     page.goto(f"{base}/coverage-map?lang=uk")
-    page.wait_for_function(
-        COUNT_DRAWN_SHAPES.replace("return ids.size;", f"return ids.size >= {expected_shapes};"),
-        timeout=60000, polling=50,
-    )
+    page.wait_for_function(drawn_at_least(expected_shapes), timeout=60000, polling=50)
     drawn_s = time.perf_counter() - started
     page.wait_for_timeout(1500)  # let trailing frames (station points, tables) arrive before counting bytes
     context.close()

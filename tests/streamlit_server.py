@@ -91,4 +91,12 @@ def wait_for_app(page, timeout_ms: int = 30000) -> None:
         timeout=timeout_ms,
     )
     page.wait_for_selector('h1', timeout=timeout_ms)
+    # Charts and tables arrive after the script: wait until no placeholder is left and every
+    # plotly chart has drawn its SVG.
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stSkeleton"]') &&
+                 [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                   .every(c => c.querySelector('.main-svg'))""",
+        timeout=timeout_ms,
+    )
     page.wait_for_timeout(500)

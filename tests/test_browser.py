@@ -18,18 +18,25 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
-# Counts the hromada polygons the map library actually drew (not just what the figure holds).
+# Counts the hromada polygons the map library actually drew (not just what the figure holds):
+# distinct filled features (plotly tags each with its centroid `ct`; a polygon cut by tile
+# borders comes back once per tile). 0 until the map has loaded.
 COUNT_DRAWN_SHAPES = """() => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g._fullLayout && g._fullLayout.map);
-  if (!gd) return -1;
+  if (!gd || !gd._fullLayout.map._subplot) return 0;
   const map = gd._fullLayout.map._subplot.map;
-  if (!map.loaded()) return -2;
+  if (!map.loaded()) return 0;
   const ids = new Set();
   for (const f of map.queryRenderedFeatures()) {
-    if (f.layer.type === 'fill' && f.properties && f.properties.katottg) ids.add(f.properties.katottg);
+    if (f.layer.type === 'fill' && f.properties && f.properties.ct) ids.add(JSON.stringify(f.properties.ct));
   }
   return ids.size;
 }"""
+
+
+def drawn_at_least(n: int) -> str:
+    """A wait_for_function body: true once at least n hromada shapes are drawn."""
+    return f"() => ({COUNT_DRAWN_SHAPES})() >= {n}"
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +78,7 @@ def open_page(page, base: str, path: str, lang: str) -> None:
 def test_page_opens_without_error_and_stays_local(server, page, path, lang):
     open_page(page, server, path, lang)
     if path == "coverage-map":
-        page.wait_for_function(COUNT_DRAWN_SHAPES.replace("return ids.size;", "return ids.size > 0;"),
-                               timeout=30000)
+        page.wait_for_function(drawn_at_least(1470), timeout=30000)
     page.wait_for_timeout(800)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{path}-{lang}.png"), full_page=True)
@@ -87,9 +93,10 @@ def test_map_draws_every_hromada(server, page, demo_con):
     expected = demo_con.execute("SELECT count(*) FROM hromadas WHERE has_geometry").fetchone()[0]
     assert expected == 1470
     open_page(page, server, "coverage-map", "uk")
-    page.wait_for_function(COUNT_DRAWN_SHAPES.replace("return ids.size;", f"return ids.size >= {expected};"),
-                           timeout=30000)
-    assert page.evaluate(COUNT_DRAWN_SHAPES) == expected
+    drawn = page.wait_for_function(
+        f"() => {{ const n = ({COUNT_DRAWN_SHAPES})(); return n >= {expected} ? n : 0; }}", timeout=30000
+    ).json_value()
+    assert drawn == expected
 
 
 def test_language_switch_changes_labels_and_survives_navigation(server, page):
@@ -97,7 +104,7 @@ def test_language_switch_changes_labels_and_survives_navigation(server, page):
     title_uk = page.locator("h1").first.inner_text()
     nav_uk = page.locator('[data-testid="stSidebarNav"]').inner_text()
 
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("radio", name="English").click()
     page.wait_for_function(f"() => document.querySelector('h1') && "
                            f"document.querySelector('h1').innerText !== {title_uk!r}", timeout=20000)
     wait_for_app(page)
