@@ -22,24 +22,48 @@ PAGE_FILES = ["pages/overview.py", "pages/coverage_map.py", "pages/rollout.py", 
               "pages/hromada_profile.py", "pages/data_quality.py"]
 
 
+def profile_hromada(db: Path) -> str:
+    """The profile page is timed on a served hromada with a history (the largest covered one)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT katottg FROM coverage_on((SELECT value::DATE FROM build_info WHERE key = 'as_of_date')) "
+            "WHERE is_covered ORDER BY population_count DESC LIMIT 1"
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
 def time_page(page: str, repeat: int, lang: str = "uk") -> dict:
     """Run in this process: cold run, then `repeat` warm reruns of one page."""
     from streamlit.testing.v1 import AppTest
 
+    import streamlit as st
+
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
     at.query_params["lang"] = lang
+    at.run()  # AppTest resolves a page's url path only after a first run of the app
     at.switch_page(page)
+    if page.endswith("hromada_profile.py"):
+        at.query_params["hromada"] = profile_hromada(Path(os.environ["POG_DB"]))
+    st.cache_data.clear()  # so "cold" means empty caches for this page too
+    st.cache_resource.clear()
     started = time.perf_counter()
     at.run()
     cold = time.perf_counter() - started
     if at.exception:
         raise SystemExit(f"{page}: {at.exception[0].value}")
+    if not at.title:
+        raise SystemExit(f"{page}: no title rendered")
     warm = []
     for _ in range(repeat):
         started = time.perf_counter()
         at.run()
         warm.append(time.perf_counter() - started)
-    return {"page": page, "cold_ms": round(cold * 1000), "warm_ms": round(statistics.median(warm) * 1000)}
+    return {"page": page, "title": at.title[0].value, "cold_ms": round(cold * 1000),
+            "warm_ms": round(statistics.median(warm) * 1000)}
 
 
 def bench_pages(db: Path, repeat: int = 5) -> list[dict]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -183,6 +184,21 @@ def url_multiselect(param: str, label: str, options: dict[str, str], default: li
     chosen = list(st.session_state[key])
     set_url_param(param, ",".join(chosen) if chosen else None)
     return chosen
+
+
+# ---------------------------------------------------------------- map geometry
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def map_geometry(layer: str) -> str | dict:
+    """A display-geometry layer as a figure wants it: a static URL when static serving is on
+    (fetched once and cached by the browser; a rerun then sends only the values), else inline."""
+    from monitor import coverage, maps
+
+    text = data(coverage.display_geometry, layer)
+    if st.get_option("server.enableStaticServing"):
+        return maps.publish_geometry(text, STATIC_DIR, layer)
+    return maps.parse_geometry(text)
 
 
 # ---------------------------------------------------------------- page furniture

@@ -1,7 +1,6 @@
 """Карта покриття / Coverage map — where are the gaps?"""
 
 import time
-from pathlib import Path
 
 import streamlit as st
 
@@ -9,8 +8,6 @@ from monitor import app_state, coverage, maps
 from monitor.formatting import fmt_date, fmt_int, fmt_month, fmt_pct
 from monitor.i18n import t
 from monitor.trust import min_effective_n
-
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 lang = app_state.lang()
 app_state.page_header("nav.coverage_map", "map.question")
@@ -93,11 +90,7 @@ if metric == "trust":
 cov_map = cov_all[cov_all["has_geometry"]]
 hromada_text = app_state.data(coverage.display_geometry, "hromadas")
 oblast_text = app_state.data(coverage.display_geometry, "oblasts")
-if st.get_option("server.enableStaticServing"):
-    geometry = maps.publish_geometry(hromada_text, STATIC_DIR, "hromadas")
-    outlines = maps.publish_geometry(oblast_text, STATIC_DIR, "oblasts")
-else:
-    geometry, outlines = maps.parse_geometry(hromada_text), maps.parse_geometry(oblast_text)
+geometry, outlines = app_state.map_geometry("hromadas"), app_state.map_geometry("oblasts")
 
 if oblast == "UA":
     view, highlight = maps.UKRAINE_VIEW, None

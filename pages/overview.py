@@ -71,7 +71,7 @@ left, right = st.columns([1, 1])
 with left:
     st.subheader(t("overview.map_heading", lang))
     cov = app_state.data(coverage.coverage_on, as_of)
-    geometry = maps.parse_geometry(app_state.data(coverage.display_geometry, "hromadas"))
+    geometry = app_state.map_geometry("hromadas")
     # Fit the whole country into the half-width column (~620 x 430 px).
     view = maps.view_for_bounds((22.1, 44.3, 40.3, 52.4), width_px=620, height_px=430)
     fig = maps.coverage_figure(cov[cov["has_geometry"]], geometry, lang=lang, height=430, view=view,
