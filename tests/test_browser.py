@@ -53,7 +53,8 @@ def browser():
 
 @pytest.fixture()
 def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="uk-UA")
+    # Tall: Streamlit scrolls inside its own container, so a screenshot shows only the viewport.
+    context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="uk-UA")
     pg = context.new_page()
     pg.outside_requests = []
 
