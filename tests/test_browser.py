@@ -69,15 +69,29 @@ def page(browser):
     context.close()
 
 
-def open_page(page, base: str, path: str, lang: str) -> None:
-    page.goto(f"{base}/{path}?lang={lang}")
+def open_page(page, base: str, path: str, lang: str, extra: str = "") -> None:
+    page.goto(f"{base}/{path}?lang={lang}{extra}")
     wait_for_app(page)
+
+
+@pytest.fixture(scope="module")
+def profiled_hromada(demo_db) -> str:
+    """A pilot hromada (served since 2019): its profile has a history to show."""
+    import duckdb
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT hromada_katottg FROM officers WHERE start_date = DATE '2019-05-29' ORDER BY 1 LIMIT 1"
+        ).fetchone()[0]
+    finally:
+        con.close()
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
 @pytest.mark.parametrize("path", PAGES)
-def test_page_opens_without_error_and_stays_local(server, page, path, lang):
-    open_page(page, server, path, lang)
+def test_page_opens_without_error_and_stays_local(server, page, path, lang, profiled_hromada):
+    open_page(page, server, path, lang, f"&hromada={profiled_hromada}" if path == "hromada" else "")
     if path == "coverage-map":
         page.wait_for_function(drawn_at_least(1470), timeout=30000)
     page.wait_for_timeout(800)
