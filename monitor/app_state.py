@@ -9,6 +9,7 @@ The only read-side module that imports streamlit besides the pages. Pages call:
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,9 +21,16 @@ import streamlit as st
 from monitor import db, export
 from monitor.formatting import fmt_date, fmt_datetime
 from monitor.i18n import DEFAULT_LANG, LANGS, name_col, t
+from monitor.maps import TOPOJSON_URL
 
 LANG_KEY = "lang"  # the query parameter holding the language code
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendDataToCloud"]}
+# topojsonURL: the maps are plotly 'geo' subplots, which would otherwise fetch base-layer
+# topojson from cdn.plot.ly (see monitor.maps.TOPOJSON_URL).
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["sendDataToCloud"],
+    "topojsonURL": TOPOJSON_URL,
+}
 
 
 # ---------------------------------------------------------------- language
@@ -255,18 +263,22 @@ def kpi(label: str, value: str, change: float | None = None, change_text: str | 
 
 
 def download_buttons(df: pd.DataFrame, basename: str, lang: str, key: str | None = None) -> None:
-    """CSV and XLSX of `df` side by side, headers translated ('col.<name>' keys)."""
+    """CSV and XLSX of `df` side by side, headers translated ('col.<name>' keys).
+
+    The files are made only when a button is pressed (Streamlit calls the function then): writing
+    an XLSX of every table on every rerun would cost seconds on large tables.
+    """
     out = export.translate_columns(df, lang)
     stem = f"{basename}_{as_of_date() or 'data'}_{lang}"
     k = key or basename
     c1, c2, _ = st.columns([1, 1, 4])
     with c1:
-        st.download_button(t("common.download_csv", lang), export.to_csv_bytes(out),
+        st.download_button(t("common.download_csv", lang), functools.partial(export.to_csv_bytes, out),
                            file_name=f"{stem}.csv", mime="text/csv", key=f"dl_csv_{k}",
                            on_click="ignore", icon=":material/download:")
     with c2:
         st.download_button(
-            t("common.download_xlsx", lang), export.to_xlsx_bytes(out, basename),
+            t("common.download_xlsx", lang), functools.partial(export.to_xlsx_bytes, out, basename),
             file_name=f"{stem}.xlsx", key=f"dl_xlsx_{k}", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:",

@@ -39,6 +39,9 @@ def load_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
+REJECTS_SHOWN = 1000  # rows of the rejects table shown on the page (downloads hold every row)
+
+
 def rejects(con: duckdb.DuckDBPyConnection, file: str | None = None,
             reason: str | None = None) -> pd.DataFrame:
     """Rejected rows (file, row, column, value, reason code), optionally for one file / reason."""
@@ -141,7 +144,8 @@ def rejects_display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def rejects_download(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = df.copy()
-    out.insert(len(out.columns), "reason_text", [reason_text(r, lang) for r in df["reason"]])
+    texts = {r: reason_text(r, lang) for r in df["reason"].unique()}  # a few reasons, many rows
+    out.insert(len(out.columns), "reason_text", df["reason"].map(texts))
     return out
 
 

@@ -53,8 +53,9 @@ else:
         reason = app_state.url_select("reason", t("quality.filter_reason", lang), reasons, "all")
     rows = app_state.data(quality.rejects, None if file == "all" else file,
                           None if reason == "all" else reason)
-    st.caption(t("quality.rejects_shown", lang, n=fmt_int(len(rows), lang)))
-    app_state.show_table(quality.rejects_display(rows, lang), quality.rejects_download(rows, lang),
+    shown = rows.head(quality.REJECTS_SHOWN)  # reading stops at a screenful; the downloads hold all
+    st.caption(t("quality.rejects_shown", lang, n=fmt_int(len(shown), lang), total=fmt_int(len(rows), lang)))
+    app_state.show_table(quality.rejects_display(shown, lang), quality.rejects_download(rows, lang),
                          "rejects", lang, height=360)
 
 # ---------------------------------------------------------------- overlaps
