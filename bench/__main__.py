@@ -74,8 +74,10 @@ def markdown(results: dict, command: str) -> str:
         name = page["page"].removeprefix("pages/").removesuffix(".py")
         row(f"{name}: cold / warm (ms)",
             lambda r, i=i: f"{r['pages'][i]['cold_ms']:,} / {r['pages'][i]['warm_ms']:,}")
-    row("map page sent (MB)", lambda r: f"{r['browser']['map_page_mb_sent']:.2f}")
-    row("map drawn after navigation (s)", lambda r: f"{r['browser']['map_drawn_s_median']:.2f}")
+    row("map page sent, empty cache / returning visitor (MB)",
+        lambda r: f"{r['browser']['map_page_mb_sent']:.2f} / {r['browser']['map_page_mb_sent_warm_cache']:.2f}")
+    row("map drawn after navigation, empty cache / returning (s)",
+        lambda r: f"{r['browser']['map_drawn_s_median']:.2f} / {r['browser']['map_drawn_s_median_warm_cache']:.2f}")
     lines += ["", "Raw figures: `bench/results/latest.json`.", ""]
     return "\n".join(lines)
 

@@ -38,9 +38,8 @@ def profile_hromada(db: Path) -> str:
 
 def time_page(page: str, repeat: int, lang: str = "uk") -> dict:
     """Run in this process: cold run, then `repeat` warm reruns of one page."""
-    from streamlit.testing.v1 import AppTest
-
     import streamlit as st
+    from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
     at.query_params["lang"] = lang
