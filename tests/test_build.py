@@ -27,7 +27,7 @@ def built(tmp_path, demo_raw):
 
 
 BAD_FILES = {
-    "missing required column": ("officers_bad.csv", "officer_id,start_date\nA1,2021-01-01\n".encode()),
+    "missing required column": ("officers_bad.csv", b"officer_id,start_date\nA1,2021-01-01\n"),
     "not a spreadsheet": ("stations_scan.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"),
     "utf-16 (unknown encoding)": (
         "memoranda_utf16.csv",
