@@ -88,6 +88,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats (smoke run)")
     parser.add_argument("--workdir", type=Path, default=None, help="scratch directory (default: a temp dir)")
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
+    parser.add_argument("--results", type=Path, default=REPO / "bench" / "results" / "latest.json")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="pog-bench-"))
@@ -96,8 +97,8 @@ def main() -> None:
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
-    (REPO / "bench" / "results").mkdir(exist_ok=True)
-    (REPO / "bench" / "results" / "latest.json").write_text(json.dumps(results, indent=2))
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(results, indent=2))
     command = "./pog bench " + " ".join(a for a in ["--scales " + args.scales, "--quick" if args.quick else ""] if a)
     args.out.write_text(markdown(results, command.strip()), encoding="utf-8")
     print(args.out.read_text(encoding="utf-8"))

@@ -1,0 +1,32 @@
+"""The benchmark harness's ×1 pass runs end to end (a smoke test: figures are reported, not judged)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+def test_bench_harness_x1_pass_writes_a_complete_table(tmp_path):
+    out = tmp_path / "BENCHMARKS.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--scales", "1", "--quick", "--workdir", str(tmp_path / "work"),
+         "--out", str(out), "--results", str(tmp_path / "latest.json")],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    table = out.read_text(encoding="utf-8")
+    for row in ("full build (s)", "rebuild, unchanged reference (s)", "peak memory (MB)", "database size (MB)",
+                "coverage_map: cold / warm (ms)", "map page sent", "map drawn after navigation"):
+        assert row in table, row
+    results = json.loads((tmp_path / "latest.json").read_text())["scales"]["1"]
+    assert results["build"]["programme_rows"] > 100_000
+    assert len(results["pages"]) == 6 and all(p["warm_ms"] > 0 for p in results["pages"])
+    assert results["browser"]["map_drawn_s_median"] > 0
