@@ -1,9 +1,13 @@
 """Map figures: hromadas by coverage status or a metric, oblast outlines, stations.
 
-Offline by construction: map style 'white-bg' (no tiles) and circle markers only (symbols and
-text would make MapLibre fetch sprites and glyphs). The geometry is either inlined (a GeoJSON
-dict; each status trace carries only its own features, so the geometry is sent once) or given
-as a same-origin relative URL (the browser fetches it once and keeps it across reruns).
+Drawn as plotly 'geo' traces (SVG: go.Choropleth, go.Scattergeo) on a Mercator projection with
+every base layer off, not as 'map' traces (MapLibre/WebGL): with the software WebGL of a plain
+server or laptop the SVG map is drawn in about half the time. Offline by construction: no tiles,
+and the base-layer topojson plotly.js insists on loading for a geo subplot is an empty stub
+given inline as a data: URL (TOPOJSON_URL, passed in the plotly config) instead of
+cdn.plot.ly. The geometry is either inlined (a GeoJSON dict; each status trace carries only its
+own features, so the geometry is sent once) or given as a same-origin relative URL (the browser
+fetches it once and plotly keeps it across reruns).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import os
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -38,14 +43,31 @@ STATUS_COLOURS = {
     "not_assessable": "#BBBBBB",
 }
 NO_VALUE_COLOUR = "#EEEEEE"
-# Station markers: fill colour, size; every marker sits on a slightly larger outline circle.
+# Station markers: fill colour, size, and the colour of the ring around each (marker.line).
 STATION_STYLE = {
     "police_station": ("#000000", 9, "#FFFFFF"),
     "public_safety_office": ("#CC79A7", 8, "#000000"),
     "front_office": ("#F0E442", 7, "#000000"),
 }
 METRIC_COLOURSCALES = {"officers_per_10k": "Blues", "officer_gap": "Oranges", "trust": "Viridis"}
-UKRAINE_VIEW = ({"lat": 48.4, "lon": 31.2}, 5.0)
+TRANSPARENT = "rgba(0,0,0,0)"
+
+# plotly.js loads '<topojsonURL><scope>_<resolution>m.json' for every geo subplot, even with all
+# base layers hidden (default: https://cdn.plot.ly/). An empty topology as a data: URL ending in
+# '#' satisfies it for any scope and resolution (the file name lands in the ignored fragment):
+# no request at all, on any host, port or base path, with or without static serving.
+_EMPTY_TOPOLOGY = {
+    "type": "Topology",
+    "objects": {
+        k: {"type": "GeometryCollection", "geometries": []}
+        for k in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")
+    },
+    "arcs": [],
+    "transform": {"scale": [1, 1], "translate": [0, 0]},
+}
+TOPOJSON_URL = "data:application/json," + quote(json.dumps(_EMPTY_TOPOLOGY, separators=(",", ":"))) + "#"
+
+UKRAINE_BOUNDS = (22.1, 44.3, 40.3, 52.4)  # west, south, east, north
 
 
 # ---------------------------------------------------------------- geometry
@@ -122,27 +144,42 @@ def bounds_of(text: str, ids: Iterable[str]) -> tuple[float, float, float, float
     )
 
 
+def _merc(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _unmerc(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
 def view_for_bounds(
-    bounds: tuple[float, float, float, float] | None,
-    width_px: int = 900,
-    height_px: int = 640,
-    padding: float = 0.06,
-) -> tuple[dict, float]:
-    """Map center and zoom that fit `bounds` into a width x height map (Web Mercator, 512-px tiles)."""
-    if bounds is None:
-        return UKRAINE_VIEW
-    west, south, east, north = bounds
+    bounds: tuple[float, float, float, float] | None, aspect: float = 1.7, padding: float = 0.04
+) -> dict[str, list[float]]:
+    """The geo view ({'lon': [west, east], 'lat': [south, north]}) showing `bounds` (None: Ukraine)
+    with a margin, widened or heightened (in Mercator) to the map area's width:height `aspect`:
+    plotly fits this box into the plot area and draws only inside it, so a box of another shape
+    leaves blank bands."""
+    west, south, east, north = bounds if bounds is not None else UKRAINE_BOUNDS
+    x_span = math.radians(max(east - west, 1e-3)) * (1 + 2 * padding)
+    y_span = max(_merc(north) - _merc(south), 1e-5) * (1 + 2 * padding)
+    if x_span / y_span < aspect:
+        x_span = y_span * aspect
+    else:
+        y_span = x_span / aspect
+    x_mid, y_mid = (west + east) / 2, (_merc(north) + _merc(south)) / 2
+    half_lon = math.degrees(x_span) / 2
+    return {
+        "lon": [round(x_mid - half_lon, 4), round(x_mid + half_lon, 4)],
+        "lat": [round(_unmerc(y_mid - y_span / 2), 4), round(_unmerc(y_mid + y_span / 2), 4)],
+    }
 
-    def merc(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
-    lon_span = max(east - west, 1e-3) * (1 + 2 * padding)
-    y_span = max(merc(north) - merc(south), 1e-5) * (1 + 2 * padding)
-    zoom_x = math.log2(width_px * 360 / (lon_span * 512))
-    zoom_y = math.log2(height_px * 2 * math.pi / (y_span * 512))
-    y_mid = (merc(north) + merc(south)) / 2
-    lat_mid = math.degrees(2 * math.atan(math.exp(y_mid)) - math.pi / 2)
-    return {"lat": lat_mid, "lon": (west + east) / 2}, round(min(zoom_x, zoom_y, 11.0), 2)
+UKRAINE_VIEW = view_for_bounds(None)
+
+
+def is_country_view(view: dict[str, list[float]]) -> bool:
+    """True when the view shows (most of) the country: station markers are drawn smaller."""
+    return view["lon"][1] - view["lon"][0] > 10
 
 
 # ---------------------------------------------------------------- hover and labels
@@ -228,14 +265,15 @@ def _hromada_trace(
     name: str = "",
     showlegend: bool = False,
     legendrank: int = 0,
-) -> go.Choroplethmap:
-    """One trace of hromadas sharing a status: flat `colour`, or `z` on the figure's coloraxis."""
+) -> go.Choropleth:
+    """One trace of hromadas sharing a status: flat `colour`, or `z` on the figure's coloraxis.
+    meta='hromadas' tells them from the outline traces (the browser tests count their shapes)."""
     style = (
         {"z": z, "coloraxis": "coloraxis"}
         if z is not None
         else {"z": [0] * len(ids), "colorscale": [[0, colour], [1, colour]], "showscale": False}
     )
-    return go.Choroplethmap(
+    return go.Choropleth(
         geojson=_subset(geometry, ids),
         featureidkey="properties.katottg",
         locations=ids,
@@ -245,7 +283,24 @@ def _hromada_trace(
         name=name,
         showlegend=showlegend,
         legendrank=legendrank,
+        meta="hromadas",
         **style,
+    )
+
+
+def _outline_trace(geometry, ids: list[str], colour: str, width: float) -> go.Choropleth:
+    """Lines only (a transparent fill), no hover, no click, no legend: oblast borders."""
+    return go.Choropleth(
+        geojson=geometry,
+        featureidkey="properties.katottg",
+        locations=ids,
+        z=[0] * len(ids),
+        colorscale=[[0, TRANSPARENT], [1, TRANSPARENT]],
+        showscale=False,
+        marker={"line": {"width": width, "color": colour}},
+        hoverinfo="skip",
+        showlegend=False,
+        meta="outline",
     )
 
 
@@ -256,9 +311,10 @@ def coverage_figure(
     lang: str,
     metric: str = "status",
     outlines: dict | str | None = None,
+    outline_ids: list[str] | None = None,
     highlight: dict | None = None,
     stations: pd.DataFrame | None = None,
-    view: tuple[dict, float] = UKRAINE_VIEW,
+    view: dict[str, list[float]] = UKRAINE_VIEW,
     height: int = 640,
     uirevision: str = "ua",
     count_oblast: str | None = None,
@@ -270,9 +326,11 @@ def coverage_figure(
     cov: monitor.coverage.coverage_on rows of the hromadas to draw (those with geometry); for
     metric 'trust' also trust_share / trust_too_few (monitor.coverage.with_oblast_trust).
     geometry: the hromada FeatureCollection (dict) or a relative URL to it. outlines: the oblast
-    layer (dict or URL), drawn as lines carrying the OSM attribution. highlight: one oblast's
-    FeatureCollection drawn bold. stations: monitor.coverage.stations_open_on rows. count_oblast:
-    the legend counts only that oblast's hromadas and stations (the view), not all drawn.
+    layer (dict or URL), drawn as lines; outline_ids: its feature codes (default: the dict's, or
+    the oblasts of `cov`). highlight: one oblast's FeatureCollection drawn bold. stations:
+    monitor.coverage.stations_open_on rows. view: view_for_bounds(). count_oblast: the legend
+    counts only that oblast's hromadas and stations (the view), not all drawn. The OSM
+    attribution is an annotation in the map's corner.
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}")
@@ -356,37 +414,42 @@ def coverage_figure(
                 },
             }
         )
-    center, zoom = view
     if stations is not None and len(stations):
-        for trace in station_traces(stations, lang, scale=0.45 if zoom < 5.5 else 1.0, count_oblast=count_oblast):
+        scale = 0.45 if is_country_view(view) else 1.0
+        for trace in station_traces(stations, lang, scale=scale, count_oblast=count_oblast):
             fig.add_trace(trace)
-    layers = []
     if outlines is not None:
-        layers.append(
-            {
-                "sourcetype": "geojson",
-                "source": outlines,
-                "type": "line",
-                "below": "",
-                "color": "#444444",
-                "line": {"width": 0.8},
-                "sourceattribution": OSM_ATTRIBUTION,
-            }
-        )
+        if outline_ids is None:
+            outline_ids = (
+                geometry_ids(outlines) if isinstance(outlines, dict) else sorted(cov["oblast_katottg"].unique())
+            )
+        fig.add_trace(_outline_trace(outlines, list(outline_ids), "#444444", 0.8))
     if highlight is not None:
-        layers.append(
-            {
-                "sourcetype": "geojson",
-                "source": highlight,
-                "type": "line",
-                "below": "",
-                "color": "#000000",
-                "line": {"width": 2.5},
-            }
-        )
-    center, zoom = view
+        fig.add_trace(_outline_trace(highlight, geometry_ids(highlight), "#000000", 2.5))
     fig.update_layout(
-        map={"style": "white-bg", "center": center, "zoom": zoom, "layers": layers},
+        geo={
+            "visible": False,
+            "projection": {"type": "mercator"},
+            "fitbounds": False,
+            "lonaxis": {"range": view["lon"]},
+            "lataxis": {"range": view["lat"]},
+            "bgcolor": TRANSPARENT,
+            "domain": {"x": [0, 1], "y": [0, 1]},
+        },
+        annotations=[
+            {
+                "text": OSM_ATTRIBUTION,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1,
+                "y": 0,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 10, "color": "#444444"},
+                "bgcolor": "rgba(255,255,255,0.7)",
+            }
+        ],
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=height,
         separators=plotly_separators(lang),
@@ -409,7 +472,7 @@ def _legend_once(fig: go.Figure, no_value_name: str) -> None:
     """The grey 'no value' traces (one per status) share one legend entry and toggle together."""
     first = True
     for tr in fig.data:
-        if tr.type == "choroplethmap" and tr.name == no_value_name:
+        if tr.type == "choropleth" and tr.name == no_value_name:
             tr.legendgroup = "no_value"
             tr.showlegend = first
             tr.legendrank = 90
@@ -425,8 +488,8 @@ def _metric_zmax(metric: str, values: pd.Series) -> float:
 
 def station_traces(
     stations: pd.DataFrame, lang: str, scale: float = 1.0, count_oblast: str | None = None
-) -> list[go.Scattermap]:
-    """Two circle traces per kind (an outline underneath, the fill on top), legend per kind.
+) -> list[go.Scattergeo]:
+    """One circle trace per kind (fill and a contrasting ring), legend per kind.
     `scale` shrinks the markers for the national view, where a thousand stations would hide the map."""
     traces = []
     for rank, kind in enumerate(STATION_KINDS):
@@ -452,20 +515,12 @@ def station_traces(
             + t("map.hover.opened", lang, value="%{customdata[2]}")
             + "%{customdata[3]}<extra></extra>"
         )
-        common = {"lat": part["lat"].tolist(), "lon": part["lon"].tolist(), "legendgroup": kind}
         traces.append(
-            go.Scattermap(
+            go.Scattergeo(
+                lat=part["lat"].tolist(),
+                lon=part["lon"].tolist(),
                 mode="markers",
-                marker={"size": size + max(2.0, 3 * scale), "color": ring},
-                hoverinfo="skip",
-                showlegend=False,
-                **common,
-            )
-        )
-        traces.append(
-            go.Scattermap(
-                mode="markers",
-                marker={"size": size, "color": fill},
+                marker={"size": size, "color": fill, "line": {"width": max(1.0, 1.5 * scale), "color": ring}},
                 name=t(
                     "map.legend_count",
                     lang,
@@ -476,8 +531,8 @@ def station_traces(
                 ),
                 customdata=custom,
                 hovertemplate=template,
+                legendgroup=kind,
                 legendrank=50 + rank,
-                **common,
             )
         )
     return traces

@@ -92,11 +92,15 @@ hromada_text = app_state.data(coverage.display_geometry, "hromadas")
 oblast_text = app_state.data(coverage.display_geometry, "oblasts")
 geometry, outlines = app_state.map_geometry("hromadas"), app_state.map_geometry("oblasts")
 
+# The map area's width:height (~980 x 576 px at a 1440 px window): a metric's colour bar takes
+# ~120 px of the width.
+aspect = 1.7 if metric == "status" else 1.45
 if oblast == "UA":
-    view, highlight = maps.UKRAINE_VIEW, None
+    view, highlight = maps.view_for_bounds(None, aspect), None
 else:
     in_oblast = cov_map.loc[cov_map["oblast_katottg"] == oblast, "katottg"]
-    view = maps.view_for_bounds(maps.bounds_of(hromada_text, in_oblast) or maps.bounds_of(oblast_text, [oblast]))
+    bounds = maps.bounds_of(hromada_text, in_oblast) or maps.bounds_of(oblast_text, [oblast])
+    view = maps.view_for_bounds(bounds, aspect)
     highlight = maps.layer_subset(oblast_text, [oblast])
 stations = app_state.data(coverage.stations_open_on, on_date) if show_stations else None
 
@@ -106,6 +110,7 @@ fig = maps.coverage_figure(
     lang=lang,
     metric=metric,
     outlines=outlines,
+    outline_ids=maps.geometry_ids(maps.parse_geometry(oblast_text)),
     highlight=highlight,
     stations=stations,
     view=view,

@@ -72,12 +72,12 @@ with left:
     st.subheader(t("overview.map_heading", lang))
     cov = app_state.data(coverage.coverage_on, as_of)
     geometry = app_state.map_geometry("hromadas")
-    # Fit the whole country into the half-width column (~620 x 430 px).
-    view = maps.view_for_bounds((22.1, 44.3, 40.3, 52.4), width_px=620, height_px=430)
+    # The whole country in the half-width column (~480 x 320 px above the legend at 1440 px).
+    view = maps.view_for_bounds(None, aspect=1.5)
     fig = maps.coverage_figure(cov[cov["has_geometry"]], geometry, lang=lang, height=430, view=view,
                                uirevision="overview")
     app_state.plotly(fig, key="overview_map")
-    st.caption(maps.OSM_ATTRIBUTION + " · " + t("overview.map_more", lang))
+    st.caption(t("overview.map_more", lang))  # the OSM attribution is on the map
 with right:
     st.subheader(t("overview.published_heading", lang))
     published = app_state.data(overview.published_vs_data)

@@ -32,7 +32,12 @@ def _map_locations(at: AppTest) -> list[str]:
     charts = at.get("plotly_chart")
     assert charts, "no map drawn"
     spec = json.loads(charts[0].proto.spec)
-    return [loc for tr in spec["data"] if tr["type"] == "choroplethmap" for loc in tr["locations"]]
+    return [
+        loc
+        for tr in spec["data"]
+        if tr["type"] == "choropleth" and tr.get("meta") == "hromadas"
+        for loc in tr["locations"]
+    ]
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
@@ -69,6 +74,14 @@ def test_oblast_metric_and_date_come_from_the_url(app_db, demo_con):
     shown = dict(zip(table[t("map.col.status", "en")], table[t("map.col.hromadas", "en")], strict=True))
     assert shown[t("status.covered", "en")] == fmt_int(expected.get("covered", 0), "en")
     assert len(_map_locations(at)) == 1470  # the whole country stays drawn; the view zooms in
+    chart = at.get("plotly_chart")[0].proto
+    geo = json.loads(chart.spec)["layout"]["geo"]
+    west, east = geo["lonaxis"]["range"]
+    south, north = geo["lataxis"]["range"]
+    assert 32 < west < 34 and 36 < east < 38 and 47 < south < 48 and 49 < north < 50  # Dnipropetrovsk
+    outlines = [tr for tr in json.loads(chart.spec)["data"] if tr.get("meta") == "outline"]
+    assert [len(tr["locations"]) for tr in outlines] == [26, 1]  # all oblasts, the chosen one bold
+    assert json.loads(chart.config)["topojsonURL"].startswith("data:application/json,")
 
 
 def test_trust_metric_runs(app_db):

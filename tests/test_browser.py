@@ -18,17 +18,21 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
-# Counts the hromada polygons the map library actually drew (not just what the figure holds):
-# distinct filled features (plotly tags each with its centroid `ct`; a polygon cut by tile
-# borders comes back once per tile). 0 until the map has loaded.
+# Counts the hromada polygons the browser actually drew (not just what the figure holds): the
+# distinct locations of the hromada traces (meta 'hromadas', not the oblast outlines) whose SVG
+# path has its outline (`d`, set once the geometry is loaded and projected) and its fill.
+# 0 until the map has drawn.
 COUNT_DRAWN_SHAPES = """() => {
-  const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g._fullLayout && g._fullLayout.map);
-  if (!gd || !gd._fullLayout.map._subplot) return 0;
-  const map = gd._fullLayout.map._subplot.map;
-  if (!map.loaded()) return 0;
+  const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g._fullLayout && g._fullLayout.geo);
+  if (!gd) return 0;
   const ids = new Set();
-  for (const f of map.queryRenderedFeatures()) {
-    if (f.layer.type === 'fill' && f.properties && f.properties.ct) ids.add(JSON.stringify(f.properties.ct));
+  for (const trace of gd.querySelectorAll('g.trace.choropleth')) {
+    const cd = trace.__data__;
+    if (!cd || !cd[0] || !cd[0].trace || cd[0].trace.meta !== 'hromadas') continue;
+    for (const p of trace.querySelectorAll('path.choroplethlocation')) {
+      const d = p.getAttribute('d');
+      if (d && d.length > 4 && p.getAttribute('fill') && p.__data__ && p.__data__.loc) ids.add(p.__data__.loc);
+    }
   }
   return ids.size;
 }"""

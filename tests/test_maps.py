@@ -1,9 +1,12 @@
-"""monitor/maps.py: offline map figures — on a tiny inline layer, then on the demo warehouse."""
+"""monitor/maps.py: offline map figures (plotly 'geo', SVG) — on a tiny inline layer, then on the
+demo warehouse."""
 
 from __future__ import annotations
 
 import json
+import math
 import re
+from urllib.parse import unquote
 
 import pandas as pd
 import pytest
@@ -14,7 +17,7 @@ EXTERNAL_URL = re.compile(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/", re.IGNORECASE)
 
 
 def _square(code: str, x: float, y: float) -> dict:
-    ring = [[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]
+    ring = [[x, y], [x, y + 1], [x + 1, y + 1], [x + 1, y], [x, y]]  # clockwise, as plotly geo wants
     return {
         "type": "Feature",
         "properties": {"katottg": code, "name": code, "osm_id": 1},
@@ -50,8 +53,20 @@ def _tiny_cov() -> pd.DataFrame:
     )
 
 
+def _hromada_traces(fig) -> list:
+    return [tr for tr in fig.data if tr.type == "choropleth" and tr.meta == "hromadas"]
+
+
 def _locations(fig) -> list[str]:
-    return [loc for tr in fig.data if tr.type == "choroplethmap" for loc in tr.locations]
+    return [loc for tr in _hromada_traces(fig) for loc in tr.locations]
+
+
+def _assert_offline_geo(fig) -> None:
+    """SVG geo subplot, every base layer off (nothing of plotly's own world map is drawn)."""
+    assert {tr.type for tr in fig.data} <= {"choropleth", "scattergeo"}
+    geo = fig.layout.geo
+    assert geo.visible is False and geo.projection.type == "mercator"
+    assert [a.text for a in fig.layout.annotations] == [maps.OSM_ATTRIBUTION]
 
 
 def test_parse_geometry_keeps_only_the_code():
@@ -67,11 +82,9 @@ def test_each_hromada_drawn_once_and_geometry_sent_once(metric):
     locs = _locations(fig)
     assert sorted(locs) == sorted(cov["katottg"])
     # each trace carries only its own features: the whole layer is sent once
-    shipped = [
-        f["properties"]["katottg"] for tr in fig.data if tr.type == "choroplethmap" for f in tr.geojson["features"]
-    ]
+    shipped = [f["properties"]["katottg"] for tr in _hromada_traces(fig) for f in tr.geojson["features"]]
     assert sorted(shipped) == sorted(cov["katottg"])
-    assert fig.layout.map.style == "white-bg"
+    _assert_offline_geo(fig)
 
 
 def test_status_is_in_legend_and_hover_not_colour_alone():
@@ -91,9 +104,60 @@ def test_url_geometry_is_relative_and_shared():
     fig = maps.coverage_figure(
         _tiny_cov(), "app/static/geo/hromadas-x.geojson", lang="uk", outlines="app/static/geo/oblasts-y.geojson"
     )
-    assert {tr.geojson for tr in fig.data} == {"app/static/geo/hromadas-x.geojson"}
+    assert {tr.geojson for tr in _hromada_traces(fig)} == {"app/static/geo/hromadas-x.geojson"}
     assert not EXTERNAL_URL.search(fig.to_json())
-    assert fig.layout.map.layers[0].sourceattribution == maps.OSM_ATTRIBUTION
+    outline = fig.data[-1]
+    assert outline.meta == "outline" and outline.geojson == "app/static/geo/oblasts-y.geojson"
+    assert list(outline.locations) == ["UA05000000000010236"]  # the oblasts of the hromadas drawn
+    _assert_offline_geo(fig)
+
+
+def test_outlines_and_highlight_are_lines_without_hover():
+    layer = maps.parse_geometry(TINY_LAYER)
+    fig = maps.coverage_figure(
+        _tiny_cov(), layer, lang="en", outlines=layer, highlight=maps.layer_subset(TINY_LAYER, ["UA00000000000000001"])
+    )
+    outline, highlight = fig.data[-2:]
+    for tr, colour in ((outline, "#444444"), (highlight, "#000000")):
+        assert tr.meta == "outline" and tr.hoverinfo == "skip" and tr.showlegend is False
+        assert {c for _, c in tr.colorscale} == {maps.TRANSPARENT} and tr.marker.line.color == colour
+    assert len(outline.locations) == 5 and list(highlight.locations) == ["UA00000000000000001"]
+    assert highlight.marker.line.width > outline.marker.line.width
+
+
+def test_topojson_is_an_inline_empty_stub():
+    """plotly.js loads base-layer topojson for any geo subplot: the config points it at an empty
+    topology in a data: URL, never at cdn.plot.ly."""
+    from monitor import app_state
+
+    url = app_state.PLOTLY_CONFIG["topojsonURL"]
+    assert url == maps.TOPOJSON_URL and url.startswith("data:application/json,") and url.endswith("#")
+    stub = json.loads(unquote(url[len("data:application/json,") : -1]))
+    assert stub["type"] == "Topology" and stub["arcs"] == []
+    assert all(o["geometries"] == [] for o in stub["objects"].values())
+    assert not EXTERNAL_URL.search(url)
+
+
+def test_stations_are_ringed_points_with_a_legend_per_kind():
+    stations = pd.DataFrame(
+        {
+            "kind": ["police_station", "front_office", "police_station"],
+            "hromada_katottg": ["UA00000000000000000", "UA00000000000000001", "UA00000000000000002"],
+            "oblast_katottg": ["UA05000000000010236", "UA05000000000010236", "UA07000000000024379"],
+            "name": ["A", None, "C"],
+            "opened_on": ["2020-01-01", "2021-02-03", "2022-03-04"],
+            "is_location_imputed": [False, True, False],
+            "lat": [48.5, 48.5, 48.5],
+            "lon": [30.5, 31.5, 32.5],
+        }
+    )
+    traces = maps.station_traces(stations, "en", count_oblast="UA05000000000010236")
+    assert [tr.type for tr in traces] == ["scattergeo", "scattergeo"]
+    police, front = traces
+    assert police.name == "Police station: 1" and front.name.endswith(": 1")
+    assert police.marker.line.color == "#FFFFFF" and front.marker.line.color == "#000000"
+    assert police.customdata[0][0] == "UA00000000000000000"  # a click on a station opens its hromada
+    assert "Location: hromada centre" in front.customdata[0][3]
 
 
 def test_publish_geometry_writes_once(tmp_path):
@@ -106,12 +170,31 @@ def test_publish_geometry_writes_once(tmp_path):
     assert maps.geometry_ids(json.loads(path.read_text())) == maps.geometry_ids(maps.parse_geometry(TINY_LAYER))
 
 
-def test_view_for_bounds_fits_and_zooms_in_for_smaller_areas():
-    center, zoom_ua = maps.view_for_bounds((22.1, 44.4, 40.2, 52.4))
-    assert 47 < center["lat"] < 50 and 30 < center["lon"] < 32
-    _, zoom_oblast = maps.view_for_bounds((27.3, 48.0, 30.0, 49.9))
-    assert zoom_oblast > zoom_ua + 1
-    assert maps.view_for_bounds(None) == maps.UKRAINE_VIEW
+def _merc(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def test_view_for_bounds_contains_the_area_in_the_map_shape():
+    ua = maps.view_for_bounds(None)
+    assert ua == maps.UKRAINE_VIEW
+    assert ua["lon"][0] < 22.1 and ua["lon"][1] > 40.3 and ua["lat"][0] < 44.3 and ua["lat"][1] > 52.4
+    oblast = (27.3, 48.0, 30.0, 49.9)
+    for aspect in (1.5, 1.7, 2.5):
+        view = maps.view_for_bounds(oblast, aspect)
+        (w, e), (s, n) = view["lon"], view["lat"]
+        assert w < 27.3 and e > 30.0 and s < 48.0 and n > 49.9
+        # width:height in Mercator equals the map area's: no blank bands
+        assert math.radians(e - w) / (_merc(n) - _merc(s)) == pytest.approx(aspect, rel=1e-3)
+        assert maps.is_country_view(maps.view_for_bounds(None, aspect)) and not maps.is_country_view(view)
+
+
+def test_selection_of_a_geo_shape_or_a_station():
+    # what st.plotly_chart returns for a click on a geo choropleth shape, and on a station point
+    shape = {"curve_number": 2, "point_number": 7, "location": "UA12100050000045992", "z": 0, "customdata": ["X"]}
+    station = {"curve_number": 6, "point_number": 0, "lat": 48.1, "lon": 35.0, "customdata": ["UA12100050000045992"]}
+    for point in (shape, station):
+        event = {"selection": {"points": [point], "point_indices": [0], "box": [], "lasso": []}}
+        assert maps.selected_hromada(event) == "UA12100050000045992"
 
 
 def test_selected_hromada_from_a_selection_event():
@@ -157,11 +240,26 @@ def test_real_map_draws_all_1470_hromadas_offline(demo_con, as_of, metric):
     )
     locs = _locations(fig)
     assert len(locs) == 1470 and set(locs) == set(ids)
-    assert fig.layout.map.style == "white-bg"
+    _assert_offline_geo(fig)
+    assert len(fig.data[-1].locations) == 26  # oblast outlines
     spec = fig.to_json()
     assert not EXTERNAL_URL.search(spec)
-    assert json.loads(spec)["layout"]["map"]["layers"][0]["sourceattribution"] == maps.OSM_ATTRIBUTION
     assert len(spec.encode()) < 4_000_000
+
+
+def _signed_area(ring) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False)) / 2
+
+
+@pytest.mark.parametrize("layer", ["hromadas", "oblasts"])
+def test_rings_wind_as_plotly_geo_expects(demo_con, layer):
+    """d3-geo (plotly 'geo') fills the outside of a counter-clockwise exterior ring: the whole world.
+    Exterior rings must be clockwise (negative planar area in lon/lat), holes counter-clockwise."""
+    for f in maps.parse_geometry(coverage.display_geometry(demo_con, layer))["features"]:
+        g = f["geometry"]
+        for polygon in [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]:
+            assert _signed_area(polygon[0]) < 0, f["properties"]["katottg"]
+            assert all(_signed_area(hole) > 0 for hole in polygon[1:]), f["properties"]["katottg"]
 
 
 def test_status_traces_match_the_database(demo_con, as_of):
@@ -176,5 +274,5 @@ def test_status_traces_match_the_database(demo_con, as_of):
             [as_of],
         ).fetchall()
     )
-    for status, trace in zip(maps.STATUSES, fig.data[:5], strict=True):
+    for status, trace in zip(maps.STATUSES, _hromada_traces(fig), strict=True):
         assert len(trace.locations) == expected.get(status, 0), status
