@@ -68,24 +68,38 @@ def status_counts(cov: pd.DataFrame, oblast: str | None = None) -> pd.DataFrame:
     return out.astype({c: "int64" for c in out.columns if c != "status"})
 
 
+# Above this many open stations the map shows one marker per hromada and kind (at their mean
+# position, with the count): tens of thousands of points would make every rerun slow and hide the map.
+MAX_STATION_MARKERS = 5000
+
+
 def stations_open_on(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFrame:
     """Stations open on `on_date` (closed_on is the day it closed: exclusive), with hromada names.
 
-    Columns: station_id, hromada_katottg, oblast_katottg, kind, name, opened_on, lat, lon,
-    is_location_imputed, hromada_name_uk, hromada_name_en.
+    One row per station, or, when more than MAX_STATION_MARKERS are open, one row per hromada and
+    kind. Columns: hromada_katottg, oblast_katottg, kind, name, opened_on (the first), lat, lon,
+    is_location_imputed (all of the row's stations), n_stations, hromada_name_uk, hromada_name_en.
     """
+    (open_count,) = con.execute(
+        "SELECT count(*) FROM stations WHERE opened_on <= ?::DATE AND (closed_on IS NULL OR closed_on > ?::DATE)",
+        [on_date, on_date],
+    ).fetchone()
+    group = "s.station_id" if open_count <= MAX_STATION_MARKERS else "s.hromada_katottg, s.kind"
     return query(
         con,
-        """
+        f"""
         SELECT
-            s.station_id, s.hromada_katottg, h.oblast_katottg, s.kind, s.name, s.opened_on,
-            s.lat, s.lon, s.is_location_imputed,
-            h.name_uk AS hromada_name_uk, coalesce(h.name_en, h.name_uk) AS hromada_name_en
+            s.hromada_katottg, any_value(h.oblast_katottg) AS oblast_katottg, s.kind,
+            CASE WHEN count(*) = 1 THEN any_value(s.name) END AS name,
+            min(s.opened_on) AS opened_on, avg(s.lat) AS lat, avg(s.lon) AS lon,
+            bool_and(s.is_location_imputed) AS is_location_imputed, count(*) AS n_stations,
+            any_value(h.name_uk) AS hromada_name_uk, any_value(coalesce(h.name_en, h.name_uk)) AS hromada_name_en
         FROM stations AS s
         JOIN hromadas AS h ON h.katottg = s.hromada_katottg
         WHERE s.opened_on <= ?::DATE AND (s.closed_on IS NULL OR s.closed_on > ?::DATE)
-        ORDER BY s.kind, s.station_id
-        """,
+        GROUP BY s.hromada_katottg, s.kind, {group}
+        ORDER BY s.kind, s.hromada_katottg, min(s.opened_on)
+        """,  # noqa: S608 - `group` is one of two constants above
         [on_date, on_date],
     )
 

@@ -504,10 +504,12 @@ def station_traces(
                 code,
                 name if isinstance(name, str) else "",
                 fmt_date(opened, lang),
-                "<br>" + t("map.hover.imputed", lang) if imputed else "",
+                ("<br>" + t("map.hover.imputed", lang) if imputed else "")
+                + ("<br>" + t("map.hover.n_stations", lang, n=fmt_int(n, lang)) if n > 1 else ""),
             ]
-            for code, name, opened, imputed in zip(
-                part["hromada_katottg"], part["name"], part["opened_on"], part["is_location_imputed"], strict=True
+            for code, name, opened, imputed, n in zip(
+                part["hromada_katottg"], part["name"], part["opened_on"], part["is_location_imputed"],
+                part["n_stations"], strict=True,
             )
         ]
         template = (
@@ -526,7 +528,8 @@ def station_traces(
                     lang,
                     label=kind_label,
                     n=fmt_int(
-                        len(part) if not count_oblast else int((part["oblast_katottg"] == count_oblast).sum()), lang
+                        int(part["n_stations"].sum() if not count_oblast
+                            else part.loc[part["oblast_katottg"] == count_oblast, "n_stations"].sum()), lang
                     ),
                 ),
                 customdata=custom,

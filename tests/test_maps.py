@@ -149,6 +149,7 @@ def test_stations_are_ringed_points_with_a_legend_per_kind():
             "is_location_imputed": [False, True, False],
             "lat": [48.5, 48.5, 48.5],
             "lon": [30.5, 31.5, 32.5],
+            "n_stations": [1, 1, 4],
         }
     )
     traces = maps.station_traces(stations, "en", count_oblast="UA05000000000010236")
@@ -158,6 +159,17 @@ def test_stations_are_ringed_points_with_a_legend_per_kind():
     assert police.marker.line.color == "#FFFFFF" and front.marker.line.color == "#000000"
     assert police.customdata[0][0] == "UA00000000000000000"  # a click on a station opens its hromada
     assert "Location: hromada centre" in front.customdata[0][3]
+    assert "4 stations of this kind" in police.customdata[1][3]  # a grouped marker says how many
+    assert maps.station_traces(stations, "en")[0].name == "Police station: 5"  # legend counts stations
+
+
+def test_many_stations_become_one_marker_per_hromada_and_kind(monkeypatch, demo_con, as_of):
+    one_each = coverage.stations_open_on(demo_con, as_of)
+    assert one_each["n_stations"].eq(1).all()
+    monkeypatch.setattr(coverage, "MAX_STATION_MARKERS", 10)
+    grouped = coverage.stations_open_on(demo_con, as_of)
+    assert grouped["n_stations"].sum() == len(one_each)
+    assert len(grouped) == len(one_each.groupby(["hromada_katottg", "kind"]))
 
 
 def test_publish_geometry_writes_once(tmp_path):
