@@ -1,20 +1,28 @@
 """Programme files in data/raw -> core tables (officers, stations, memoranda, trust_survey, targets).
 
 Two stages, so a bad FILE stops the build before anything is written:
-1. ``validate_files``: find the files, read each one fully, map its headers to the contract and
-   check the required columns. Any problem raises ``InputFileError`` (file + one-line problem).
-2. ``load_programme``: check every row against the contract (vectorised, one pass per rule),
-   insert good rows, and set bad ones aside in ``rejects``.
+1. ``validate_files``: find the files and check each one at file level: format, encoding, header
+   mapped to the contract, required columns present. Any problem raises ``InputFileError`` (file +
+   one-line problem). A CSV file's bytes are scanned, but only its header record is parsed here.
+2. ``load_programme``: one file at a time, in name order, and a large CSV file in chunks of
+   ``readers.CHUNK_ROWS`` rows: check every row against the contract (vectorised, one pass per
+   rule), insert the good rows, and set bad ones aside in ``rejects``. Only one chunk of text is
+   in memory at a time, whatever the number and size of the files. A record with more fields than
+   the header is found only here and raises ``InputFileError`` after earlier files were inserted;
+   the build writes into a new database file that it then discards, so nothing is served.
 
 Rejects are per cell: every faulty cell of a row gets one rejects row with its first fault in the
 order missing_required -> unknown_code / bad_date / bad_value -> outside_ukraine / future_date
 -> end_before_start; a row with any fault is not loaded. duplicate_key is then checked among the
-remaining good rows (the first one in file-name then row order is kept) and names no column.
+remaining good rows (the first one in file-name then row order is kept) and names no column: a
+key repeated within a chunk is found in pandas, a key of a row already inserted (an earlier file
+or chunk of the same kind) by a semi-join against the core table.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,27 +31,40 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from etl import contract, parsing
+from etl import contract, parsing, readers
 from etl.contract import KEYS, KINDS, Field
 from etl.errors import InputFileError
-from etl.readers import RawTable, csv_dialect_note, read_table
+from etl.readers import TableHead, csv_dialect_note, iter_rows, read_head
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class ProgrammeFile:
-    """A programme file that passed the file-level checks."""
+    """A programme file that passed the file-level checks (its rows are not read yet)."""
 
     path: Path
     kind: str
-    table: RawTable
-    columns: dict[str, int]  # canonical name -> column position in table.data
-    ignored: list[str] = field(default_factory=list)
+    head: TableHead
+    columns: dict[str, int]  # canonical name -> column position in the file's rows
+    extra: list[tuple[int, str]] = field(default_factory=list)  # (position, header) not in the contract
+    unnamed_with_values: set[int] = field(default_factory=set)  # header-less columns holding a value
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def ignored(self) -> list[str]:
+        """Unknown columns: named ones, and header-less ones that hold a value in a row read."""
+        return [text or f"(column {pos + 1} without a header)" for pos, text in self.extra
+                if text or pos in self.unnamed_with_values]
+
+    def note_rows(self, data: pd.DataFrame) -> None:
+        """Remember which header-less columns hold a value (for ``ignored``)."""
+        for pos, text in self.extra:
+            if not text and pos not in self.unnamed_with_values and (data[pos] != "").any():
+                self.unnamed_with_values.add(pos)
 
 
 # ---------------------------------------------------------------- stage 1: files
@@ -69,21 +90,18 @@ def find_files(raw_dir: Path) -> list[tuple[Path, str]]:
 
 
 def open_file(path: Path, kind: str) -> ProgrammeFile:
-    """Read one file and map its header to the contract; raise InputFileError if unusable."""
-    table = read_table(path)
+    """Check one file and map its header to the contract; raise InputFileError if unusable."""
+    head = read_head(path)
     lookup = contract.header_lookup(kind)
     columns: dict[str, int] = {}
-    ignored: list[str] = []
-    for pos, text in enumerate(table.header):
+    extra: list[tuple[int, str]] = []
+    for pos, text in enumerate(head.header):
         canonical = lookup.get(contract.normalise_header(text))
         if canonical is None:
-            if text.strip():
-                ignored.append(text.strip())
-            elif (table.data[pos] != "").any():
-                ignored.append(f"(column {pos + 1} without a header)")
+            extra.append((pos, text.strip()))
             continue
         if canonical in columns:
-            first = table.header[columns[canonical]].strip()
+            first = head.header[columns[canonical]].strip()
             raise InputFileError(
                 path.name, f"column '{canonical}' appears twice, as '{first}' and '{text.strip()}'"
             )
@@ -94,16 +112,16 @@ def open_file(path: Path, kind: str) -> ProgrammeFile:
     if missing:
         names = ", ".join(f.label() for f in missing)
         raise InputFileError(path.name, f"required columns {names} are missing")
-    log.info(
-        "%s: %s, %d rows (%s)%s",
-        path.name, kind, len(table.data), csv_dialect_note(table),
-        f"; ignored columns: {', '.join(ignored)}" if ignored else "",
-    )
-    return ProgrammeFile(path, kind, table, columns, ignored)
+    pf = ProgrammeFile(path, kind, head, columns, extra)
+    named = [text for _, text in extra if text]
+    log.info("%s: %s (%s)%s", path.name, kind, csv_dialect_note(head),
+             f"; ignored columns: {', '.join(named)}" if named else "")
+    return pf
 
 
 # The build validates all files, then loads them: keep the last validated set (while the files
-# are unchanged) so a large survey file is read once per build, not twice.
+# are unchanged) so a file's bytes are scanned once per build, not twice. It holds headers only
+# (and the rows of .xlsx sheets, which openpyxl reads whole anyway).
 _last_validated: tuple[tuple, list[ProgrammeFile]] | None = None
 
 
@@ -212,10 +230,17 @@ def _parse_field(f: Field, s: pd.Series) -> parsing.Parsed:
     raise ValueError(f"no parser for field type {t!r}")  # a typo in column_maps/programme.csv
 
 
-def check_rows(kind: str, raw: pd.DataFrame, lookups: Lookups, build_date: date
-               ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
-    """Validate a stacked frame of one kind (text columns named canonically, plus source_file,
-    source_row, _order). Returns (values of the good rows, rejects, faulty-row mask)."""
+# Given the key values (parsed) of some rows, which of them are already loaded: a bool mask.
+SeenKeys = Callable[[pd.DataFrame], np.ndarray]
+
+
+def check_rows(kind: str, raw: pd.DataFrame, lookups: Lookups, build_date: date,
+               seen: SeenKeys | None = None) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Validate a frame of one kind (text columns named canonically, plus source_file,
+    source_row, _order). Returns (values of the good rows, rejects, faulty-row mask).
+
+    ``seen`` says which keys earlier rows (other files, earlier chunks) already loaded: those rows
+    are duplicate_key too."""
     ck = _Checker(raw)
     values: dict[str, pd.Series] = {}
     for f in contract.fields(kind):
@@ -259,6 +284,11 @@ def check_rows(kind: str, raw: pd.DataFrame, lookups: Lookups, build_date: date
     good = ~ck.faulty
     dup = np.zeros(len(raw), dtype=bool)
     dup[good] = _key_text(values, key)[good].duplicated(keep="first").to_numpy()
+    if seen is not None:
+        idx = np.flatnonzero(good & ~dup)
+        if len(idx):
+            keys = pd.DataFrame({k: values[k].iloc[idx].reset_index(drop=True) for k in key})
+            dup[idx[seen(keys)]] = True
     if dup.any():
         described = raw[key[0]].radd(f"{key[0]}=")
         for k in key[1:]:
@@ -296,82 +326,142 @@ def _station_location(raw: pd.DataFrame, values: dict[str, pd.Series], lookups: 
     values["is_location_imputed"] = pd.Series(imputed, index=raw.index)
 
 
-def _stack(files: list[ProgrammeFile], order: dict[str, int]) -> pd.DataFrame:
-    frames = []
-    for pf in files:
-        data = pf.table.data
-        n = len(data)
-        cols = {
-            f.name: (parsing.clean(data[pf.columns[f.name]]) if f.name in pf.columns
-                     else pd.Series([""] * n, dtype="str"))
-            for f in contract.fields(pf.kind)
-        }
-        frame = pd.DataFrame(cols)
-        frame["source_file"] = pf.name
-        frame["source_row"] = pf.table.row_numbers
-        frame["_order"] = order[pf.name]
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+def _frame(pf: ProgrammeFile, data: pd.DataFrame, row_numbers: np.ndarray, order: int) -> pd.DataFrame:
+    """One chunk of a file as check_rows wants it: contract columns (trimmed text), source_*."""
+    n = len(data)
+    cols = {
+        f.name: (parsing.clean(data[pf.columns[f.name]]) if f.name in pf.columns
+                 else pd.Series("", index=range(n), dtype="str"))
+        for f in contract.fields(pf.kind)
+    }
+    frame = pd.DataFrame(cols)
+    frame["source_file"] = pf.name
+    frame["source_row"] = row_numbers
+    frame["_order"] = order
+    return frame
 
 
 _SQL_TYPE = {"date": "DATE", "trust": "TINYINT", "year": "INTEGER", "count": "INTEGER"}
+
+
+def _sql_value(kind: str, column: str, expr: str) -> str:
+    t = {f.name: f.type for f in contract.fields(kind)}.get(column)
+    return f"CAST({expr} AS {_SQL_TYPE[t]})" if t in _SQL_TYPE else expr
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, kind: str) -> None:
     """INSERT the good rows; table and column names come from the contract, never from a file."""
     if df.empty:
         return
-    types = {f.name: f.type for f in contract.fields(kind)}
     # trust_survey has no source_file/source_row (10 M rows at scale): insert what the table has.
     have = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
     cols = [c for c in df.columns if c in have]
-    select = ", ".join(
-        f'CAST("{c}" AS {_SQL_TYPE[types[c]]}) AS "{c}"' if types.get(c) in _SQL_TYPE else f'"{c}"'
-        for c in cols
-    )
-    name = f"_pog_{table}_in"
-    con.register(name, df)
-    try:
-        col_list = ", ".join(f'"{c}"' for c in cols)
-        con.execute(f'INSERT INTO {table} ({col_list}) SELECT {select} FROM "{name}"')
-    finally:
-        con.unregister(name)
+    select = ", ".join(_sql_value(kind, c, f'"{c}"') + f' AS "{c}"' for c in cols)
+    col_list = ", ".join(f'"{c}"' for c in cols)
+    _on_frame(con, df, f'INSERT INTO {table} ({col_list}) SELECT {select} FROM _pog_in')
+
+
+def _insert_rejects(con: duckdb.DuckDBPyConnection, rejects: pd.DataFrame) -> None:
+    if rejects.empty:
+        return
+    _on_frame(con, rejects, 'INSERT INTO rejects (file, row, "column", value, reason) '
+                            'SELECT file, row, "column", value, reason FROM _pog_in')
+
+
+def _on_frame(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, sql: str) -> duckdb.DuckDBPyRelation:
+    """Run ``sql`` with ``df`` as the table ``_pog_in``.
+
+    Not ``con.register``: inside the build's transaction a registered (then unregistered) frame
+    stays referenced until COMMIT, so every chunk of every file would stay in memory.
+    """
+    return con.from_df(df).query("_pog_in", sql)
+
+
+def _loaded_keys(con: duckdb.DuckDBPyConnection, kind: str) -> SeenKeys:
+    """A ``seen`` for check_rows: a semi-join of the candidate keys against the core table."""
+    key = KEYS[kind]
+    on = " AND ".join(f't."{k}" = ' + _sql_value(kind, k, f'c."{k}"') for k in key)
+
+    def seen(keys: pd.DataFrame) -> np.ndarray:
+        cand = keys.assign(_pos=np.arange(len(keys), dtype=np.int64))
+        hits = _on_frame(con, cand, f"SELECT c._pos FROM _pog_in c SEMI JOIN {kind} t ON {on}"
+                         ).fetchnumpy()["_pos"]
+        mask = np.zeros(len(keys), dtype=bool)
+        mask[np.asarray(hits, dtype=np.int64)] = True
+        return mask
+
+    return seen
 
 
 def load_programme(con: duckdb.DuckDBPyConnection, raw_dir: Path, build_date: date) -> list[dict]:
     """Load every programme file in raw_dir into the core tables and ``rejects``.
 
-    All files pass the file-level checks before the first row is written. Returns one load_log
-    entry per file: file, kind, sha256, rows_read, rows_loaded, rows_rejected, ignored_columns.
+    All files pass the file-level checks before the first row is written; then they are read one
+    at a time, in name order (a large CSV file a chunk at a time), and checked and inserted in
+    batches of at most ``readers.CHUNK_ROWS`` rows (small files of one kind share a batch).
+    Returns one load_log entry per file: file, kind, sha256, rows_read, rows_loaded,
+    rows_rejected, ignored_columns.
     """
     files = _validated_files(raw_dir)
-    lookups = Lookups.from_db(con)
-    order = {pf.name: i for i, pf in enumerate(files)}
-    log_rows: dict[str, dict] = {}
-    for kind in KINDS:
-        group = [pf for pf in files if pf.kind == kind]
-        if not group:
-            continue
-        raw = _stack(group, order)
-        good, rejects, faulty = check_rows(kind, raw, lookups, build_date)
-        _insert(con, kind, good, kind)
-        if not rejects.empty:
-            name = "_pog_rejects_in"
-            con.register(name, rejects)
-            try:
-                con.execute(f'INSERT INTO rejects (file, row, "column", value, reason) '
-                            f'SELECT file, row, "column", value, reason FROM "{name}"')
-            finally:
-                con.unregister(name)
-        bad_per_file = pd.Series(faulty).groupby(raw["source_file"].to_numpy()).sum()
-        for pf in group:
-            read = len(pf.table.data)
-            bad = int(bad_per_file.get(pf.name, 0))
-            log_rows[pf.name] = {
-                "file": pf.name, "kind": kind, "sha256": pf.table.sha256,
-                "rows_read": read, "rows_loaded": read - bad, "rows_rejected": bad,
-                "ignored_columns": ", ".join(pf.ignored),
-            }
-            log.info("%s: %d rows read, %d loaded, %d rejected", pf.name, read, read - bad, bad)
-    return [log_rows[pf.name] for pf in files]
+    batch = _Batches(con, Lookups.from_db(con), build_date, files)
+    for order, pf in enumerate(files):
+        for data, row_numbers in iter_rows(pf.head):
+            if data.empty:
+                continue
+            pf.note_rows(data)
+            batch.add(pf.kind, _frame(pf, data, row_numbers, order))
+            del data, row_numbers  # free the text before reading the next chunk
+    batch.flush()
+    log_rows = []
+    for order, pf in enumerate(files):
+        read, bad = batch.read[order], batch.bad[order]
+        log_rows.append({
+            "file": pf.name, "kind": pf.kind, "sha256": pf.head.sha256,
+            "rows_read": read, "rows_loaded": read - bad, "rows_rejected": bad,
+            "ignored_columns": ", ".join(pf.ignored),
+        })
+        log.info("%s: %d rows read, %d loaded, %d rejected", pf.name, read, read - bad, bad)
+    return log_rows
+
+
+class _Batches:
+    """Stacks chunks of one kind up to ``readers.CHUNK_ROWS`` rows, then checks and inserts them.
+
+    A batch holds consecutive chunks (file-name, then row order) of one kind; a chunk of another
+    kind flushes it. Keys of rows inserted by earlier batches count for duplicate_key.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, lookups: Lookups, build_date: date,
+                 files: list[ProgrammeFile]):
+        self.con, self.lookups, self.build_date = con, lookups, build_date
+        self.read = [0] * len(files)  # rows read per file (by its position in ``files``)
+        self.bad = [0] * len(files)
+        self.loaded = dict.fromkeys(KINDS, 0)  # rows inserted so far, per kind
+        self.kind: str | None = None
+        self.frames: list[pd.DataFrame] = []
+        self.rows = 0
+
+    def add(self, kind: str, frame: pd.DataFrame) -> None:
+        if kind != self.kind or self.rows + len(frame) > readers.CHUNK_ROWS:
+            self.flush()
+        self.kind = kind
+        self.frames.append(frame)
+        self.rows += len(frame)
+
+    def flush(self) -> None:
+        if not self.frames:
+            return
+        kind = self.kind
+        raw = pd.concat(self.frames, ignore_index=True) if len(self.frames) > 1 else self.frames[0]
+        self.frames, self.rows = [], 0
+        seen = _loaded_keys(self.con, kind) if self.loaded[kind] else None
+        good, rejects, faulty = check_rows(kind, raw, self.lookups, self.build_date, seen)
+        _insert(self.con, kind, good, kind)
+        _insert_rejects(self.con, rejects)
+        self.loaded[kind] += len(good)
+        order = raw["_order"].to_numpy()
+        for o, n in zip(*np.unique(order, return_counts=True), strict=True):
+            self.read[o] += int(n)
+        for o, n in zip(*np.unique(order[faulty], return_counts=True), strict=True):
+            self.bad[o] += int(n)

@@ -21,7 +21,8 @@ import logging
 import re
 import warnings
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -57,14 +58,63 @@ class RawTable:
     delimiter: str = ""  # csv only
 
 
-def read_table(path: Path) -> RawTable:
-    """Read a .csv or .xlsx file; raise InputFileError when it is not a usable spreadsheet."""
+@dataclass
+class TableHead:
+    """A spreadsheet that passed the file-level checks: its header and how to read its rows.
+
+    For a CSV file only the header record has been parsed: the rows are read later, a chunk at a
+    time (``iter_rows``), so a large file never sits in memory whole. An .xlsx sheet is read whole
+    by openpyxl anyway; its rows are kept in ``rows`` until ``iter_rows`` hands them out.
+    """
+
+    file: str
+    path: Path
+    sha256: str
+    header: list[str]  # header cells as written
+    header_row: int
+    encoding: str = ""  # csv only: utf-8-sig | cp1251
+    delimiter: str = ""  # csv only
+    rows: tuple[pd.DataFrame, np.ndarray] | None = field(default=None, repr=False)  # xlsx only
+
+
+# Rows per chunk of a CSV file: a survey file of ~1.3 M rows is read in three chunks.
+CHUNK_ROWS = 500_000
+
+
+def read_head(path: Path) -> TableHead:
+    """File-level checks of a .csv or .xlsx file (format, encoding, header); raise InputFileError.
+
+    A CSV file's bytes are scanned whole (sha256, encoding, binary content), but only its header
+    record is parsed. A record with more fields than the header is found when the rows are read.
+    """
     ext = path.suffix.lower()
     if ext == ".csv":
-        return _read_csv(path)
+        return _csv_head(path)
     if ext == ".xlsx":
-        return _read_xlsx(path)
+        return _xlsx_head(path)
     raise InputFileError(path.name, "not a spreadsheet: only .csv and .xlsx files are accepted")
+
+
+def iter_rows(head: TableHead, chunk_rows: int | None = None) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+    """The non-blank data rows of a file, in chunks: (text columns 0..n-1, spreadsheet row numbers).
+
+    Raises InputFileError for a CSV record with more fields than the header.
+    """
+    if head.rows is not None:  # xlsx: read during the checks
+        rows, head.rows = head.rows, None
+        yield rows
+        return
+    yield from _csv_chunks(head, chunk_rows or CHUNK_ROWS)
+
+
+def read_table(path: Path) -> RawTable:
+    """Read a .csv or .xlsx file whole; raise InputFileError when it is not a usable spreadsheet."""
+    head = read_head(path)
+    chunks = list(iter_rows(head))
+    data = pd.concat([c[0] for c in chunks], ignore_index=True) if len(chunks) > 1 else chunks[0][0]
+    rows = np.concatenate([c[1] for c in chunks])
+    return RawTable(head.file, head.sha256, head.header, head.header_row, data, rows,
+                    head.encoding, head.delimiter)
 
 
 # ---------------------------------------------------------------- csv
@@ -132,12 +182,18 @@ _BLANK_LINE = re.compile(r'[\s,;"]*')
 
 def _header_position(first: bytes, encoding: str) -> tuple[int, str]:
     """Number of blank lines before the header, and the header line itself."""
-    text = first.decode(encoding, errors="replace")
-    lines = text.splitlines()
-    for i, line in enumerate(lines):
-        if not _BLANK_LINE.fullmatch(line):
-            return i, line
-    return len(lines), ""
+    # Decode a growing prefix, not the whole first chunk (16 MB): the header is near the top.
+    size = 64 * 1024
+    while True:
+        whole = size >= len(first)
+        lines = first[:size].decode(encoding, errors="replace").splitlines()
+        complete = lines if whole else lines[:-1]  # the prefix may end inside a line
+        for i, line in enumerate(complete):
+            if not _BLANK_LINE.fullmatch(line):
+                return i, line
+        if whole:
+            return len(lines), ""
+        size *= 8
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -146,61 +202,90 @@ def _sniff_delimiter(header_line: str) -> str:
     return ";" if unquoted.count(";") > unquoted.count(",") else ","
 
 
-def _read_csv(path: Path) -> RawTable:
+def _csv_options(head: TableHead) -> dict:
+    return dict(
+        sep=head.delimiter,
+        header=None,
+        skiprows=head.header_row - 1,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        index_col=False,
+        encoding=head.encoding,
+        quotechar='"',
+        doublequote=True,
+        engine="c",
+    )
+
+
+def _csv_error(name: str, e: Exception) -> InputFileError:
+    if isinstance(e, OSError):
+        return InputFileError(name, f"cannot be read: {e.strerror or e}")
+    if isinstance(e, pd.errors.EmptyDataError):
+        return InputFileError(name, "the file is empty")
+    problem = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
+    return InputFileError(name, f"not a well-formed CSV: {problem}")
+
+
+_CSV_ERRORS = (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError)
+
+
+def _csv_head(path: Path) -> TableHead:
+    """Scan the bytes (sha256, encoding, binary content) and read the header record only."""
     name = path.name
     sha256, encoding, first = _scan_csv(path)
     skip, header_line = _header_position(first, encoding)
+    del first
     if not header_line:
         raise InputFileError(name, "the file is empty: no header row")
-    delimiter = _sniff_delimiter(header_line)
+    head = TableHead(name, path, sha256, [], skip + 1, encoding, _sniff_delimiter(header_line))
     try:
-        df = pd.read_csv(
-            path,
-            sep=delimiter,
-            header=None,
-            skiprows=skip,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            index_col=False,
-            encoding=encoding,
-            quotechar='"',
-            doublequote=True,
-            engine="c",
-        )
-    except pd.errors.EmptyDataError:
-        raise InputFileError(name, "the file is empty") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
-        problem = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
-        raise InputFileError(name, f"not a well-formed CSV: {problem}") from None
-    header = [str(h) for h in df.iloc[0].tolist()]
-    data = df.iloc[1:].reset_index(drop=True)
-    header_row = skip + 1
-    rows = np.arange(header_row + 1, header_row + 1 + len(data), dtype=np.int64)
-    table = RawTable(name, sha256, header, header_row, data, rows, encoding, delimiter)
-    return _drop_blank_rows(table)
+        df = pd.read_csv(path, nrows=1, **_csv_options(head))
+    except _CSV_ERRORS as e:
+        raise _csv_error(name, e) from None
+    if df.empty:
+        raise InputFileError(name, "the file is empty")
+    head.header = [str(h) for h in df.iloc[0].tolist()]
+    return head
 
 
-def _drop_blank_rows(t: RawTable) -> RawTable:
+def _csv_chunks(head: TableHead, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+    """The data records after the header, ``chunk_rows`` records at a time (blank ones dropped)."""
+    next_row = head.header_row  # the header record is the first one read
+    first = True
+    try:
+        reader = pd.read_csv(head.path, chunksize=chunk_rows, **_csv_options(head))
+        with reader:
+            for df in reader:
+                rows = np.arange(next_row, next_row + len(df), dtype=np.int64)
+                next_row += len(df)
+                if first:
+                    df, rows, first = df.iloc[1:], rows[1:], False
+                yield _drop_blank_rows(df.reset_index(drop=True), rows)
+    except _CSV_ERRORS as e:
+        raise _csv_error(head.file, e) from None
+
+
+def _drop_blank_rows(data: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
     """Drop rows whose cells are all empty or spaces (their numbers stay skipped)."""
-    t.data.columns = range(t.data.shape[1])
-    if t.data.empty:
-        return t
+    data.columns = range(data.shape[1])
+    if data.empty:
+        return data, rows
     # Only rows whose first cell is blank can be blank rows: check the rest on those alone.
-    first = t.data[0]
+    first = data[0]
     candidate = ((first == "") | (first.str.strip() == "")).to_numpy()
     if candidate.any():
-        sub = t.data.loc[candidate]
+        sub = data.loc[candidate]
         blank_sub = np.ones(len(sub), dtype=bool)
         for c in sub.columns[1:]:
             blank_sub &= (sub[c].str.strip() == "").to_numpy()
-        blank = np.zeros(len(t.data), dtype=bool)
+        blank = np.zeros(len(data), dtype=bool)
         blank[np.flatnonzero(candidate)[blank_sub]] = True
         if blank.any():
-            t.data = t.data.loc[~blank].reset_index(drop=True)
-            t.row_numbers = t.row_numbers[~blank]
-    return t
+            data = data.loc[~blank].reset_index(drop=True)
+            rows = rows[~blank]
+    return data, rows
 
 
 # ---------------------------------------------------------------- xlsx
@@ -220,7 +305,7 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def _read_xlsx(path: Path) -> RawTable:
+def _xlsx_head(path: Path) -> TableHead:
     name = path.name
     try:
         raw = path.read_bytes()
@@ -259,15 +344,15 @@ def _read_xlsx(path: Path) -> RawTable:
     data = pd.DataFrame(grid[1:], columns=range(width), dtype="str")
     header_row = header_idx + 1
     numbers = np.arange(header_row + 1, header_row + 1 + len(data), dtype=np.int64)
-    table = RawTable(name, hashlib.sha256(raw).hexdigest(), header, header_row, data, numbers)
-    return _drop_blank_rows(table)
+    return TableHead(name, path, hashlib.sha256(raw).hexdigest(), header, header_row,
+                     rows=_drop_blank_rows(data, numbers))
 
 
-def csv_dialect_note(t: RawTable) -> str:
+def csv_dialect_note(t: RawTable | TableHead) -> str:
     """For log lines: how a file was read."""
     if not t.encoding:
         return "xlsx"
     return f"{t.encoding}, delimiter {t.delimiter!r}"
 
 
-__all__ = ["RawTable", "read_table", "csv_dialect_note"]
+__all__ = ["RawTable", "TableHead", "read_head", "iter_rows", "read_table", "csv_dialect_note"]

@@ -35,6 +35,13 @@ BAD_FILES = {
     ),
     "empty file": ("targets_empty.csv", b""),
     "xlsx that is not one": ("officers_fake.xlsx", b"this is not a zip archive"),
+    # Found only while rows are inserted (the last file in name order): the new file is discarded.
+    "record with more fields than the header": (
+        "trust_survey_zz.csv",
+        ("respondent_id,wave,interview_date,hromada_katottg,trust_police\n"
+         + "Z1,2026-H2,2026-11-01,UA12020010000020585,1\n" * 3
+         + "Z2,2026-H2,2026-11-01,UA12020010000020585,1,extra\n").encode(),
+    ),
 }
 
 

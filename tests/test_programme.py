@@ -331,3 +331,100 @@ def test_unrelated_files_are_ignored(con, tmp_path):
     write(tmp_path, "~$targets.xlsx", "lock")
     log = load_programme(con, tmp_path, BUILD_DATE)
     assert [r["file"] for r in log] == ["targets.csv"]
+
+
+# ---------------------------------------------------------------- large files: chunks and batches
+def stacked_survey(raw: Path) -> None:
+    """Two survey files whose rows repeat keys within and across files, with blank rows, a quoted
+    line break and a header-less column that holds a value only near the end."""
+    header = "respondent_id,wave,interview_date,hromada_katottg,trust_police,weight,\n"
+    write(raw, "trust_survey_a.csv", header + "\n".join([
+        f"R1,W1,2021-11-02,{LYTYN},1,,",            # 2 good
+        f"R2,W1,2021-11-02,{LYTYN},5,,",            # 3 bad trust
+        "",                                         # 4 blank, counted
+        f"R3,W1,2021-11-02,{LUKA},2,\"1,5\",",      # 5 good
+        f"R1,W1,2021-11-03,{LUKA},3,,",             # 6 repeats row 2 (same file, another chunk)
+        f"\"R4\nx\",W1,2021-11-02,{LYTYN},1,,",     # 7 quoted line break: one row
+        f"R5,W1,2021-11-02,{LYTYN},1,,",            # 8 good
+        f"R6,W1,2021-11-02,{LYTYN},1,,note",        # 9 good; the header-less column holds a value
+    ]) + "\n")
+    write(raw, "trust_survey_b.csv", header + "\n".join([
+        f"R3,W1,2021-11-04,{LYTYN},1,,",            # 2 repeats a.csv row 5
+        f"R2,W1,2021-11-04,{LYTYN},1,,",            # 3 good: a.csv's R2 was rejected
+        f"R2,W1,2021-11-05,{LYTYN},1,,",            # 4 repeats row 3
+        f"R7,W1,2021-11-05,{UNKNOWN},1,,",          # 5 unknown code
+    ]) + "\n")
+    write(raw, "officers.csv", f"officer_id,hromada_katottg,start_date\nP-1,{LYTYN},2021-01-01\n")
+
+
+UNKNOWN = "UA0599999999999999X"
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 3, 1000])
+def test_chunks_and_batches_give_the_same_result_as_one_pass(con, tmp_path, monkeypatch, chunk_rows):
+    from etl import readers
+
+    monkeypatch.setattr(readers, "CHUNK_ROWS", chunk_rows)
+    stacked_survey(tmp_path)
+    log = load_programme(con, tmp_path, BUILD_DATE)
+    a, b = "trust_survey_a.csv", "trust_survey_b.csv"
+    assert sorted(rejects(con), key=lambda r: (r[0], r[1])) == [
+        (a, 3, "trust_police", "5", "bad_value"),
+        (a, 6, None, "wave=W1, respondent_id=R1", "duplicate_key"),
+        (b, 2, None, "wave=W1, respondent_id=R3", "duplicate_key"),
+        (b, 4, None, "wave=W1, respondent_id=R2", "duplicate_key"),
+        (b, 5, "hromada_katottg", UNKNOWN, "unknown_code"),
+    ]
+    assert rows(con, "SELECT respondent_id, interview_date FROM trust_survey ORDER BY 1") == [
+        ("R1", date(2021, 11, 2)), ("R2", date(2021, 11, 4)), ("R3", date(2021, 11, 2)),
+        ("R4\nx", date(2021, 11, 2)), ("R5", date(2021, 11, 2)), ("R6", date(2021, 11, 2)),
+    ]
+    assert rows(con, "SELECT officer_id, source_row FROM officers") == [("P-1", 2)]
+    assert [(r["file"], r["rows_read"], r["rows_loaded"], r["rows_rejected"], r["ignored_columns"])
+            for r in log] == [
+        ("officers.csv", 1, 1, 0, ""),
+        (a, 7, 5, 2, "(column 7 without a header)"),
+        (b, 4, 1, 3, ""),
+    ]
+
+
+def test_each_chunk_is_freed_once_inserted(con, tmp_path, monkeypatch):
+    """Inside the build's transaction too: a frame handed to DuckDB must not live until COMMIT."""
+    import gc
+    import weakref
+
+    from etl import programme, readers
+
+    monkeypatch.setattr(readers, "CHUNK_ROWS", 50)
+    lines = [f"R{i},W1,2021-11-02,{LYTYN},1" for i in range(500)]
+    write(tmp_path, "trust_survey.csv", "respondent_id,wave,interview_date,hromada_katottg,trust_police\n"
+          + "\n".join(lines) + "\n")
+    inserted = []
+    real_insert = programme._insert
+
+    def insert(con, table, df, kind):
+        inserted.append(weakref.ref(df))
+        real_insert(con, table, df, kind)
+
+    monkeypatch.setattr(programme, "_insert", insert)
+    con.execute("BEGIN TRANSACTION")
+    load_programme(con, tmp_path, BUILD_DATE)
+    gc.collect()
+    assert len(inserted) >= 10
+    alive = sum(r() is not None for r in inserted)
+    assert alive == 0, f"{alive} of {len(inserted)} inserted chunks still in memory"
+    con.execute("COMMIT")
+    assert rows(con, "SELECT count(*) FROM trust_survey") == [(500,)]
+
+
+def test_a_malformed_record_deep_in_a_file_stops_the_load(con, tmp_path, monkeypatch):
+    from etl import readers
+
+    monkeypatch.setattr(readers, "CHUNK_ROWS", 2)
+    write(tmp_path, "memoranda.csv", "hromada_katottg,signed_on\n" + "\n".join(
+        [f"{LYTYN},2020-01-0{d}" for d in range(1, 6)] + [f"{LUKA},2020-01-01,x"]) + "\n")
+    assert [pf.name for pf in validate_files(tmp_path)] == ["memoranda.csv"]  # the header is fine
+    with pytest.raises(InputFileError) as e:
+        load_programme(con, tmp_path, BUILD_DATE)
+    msg = str(e.value)
+    assert msg.startswith("memoranda.csv: not a well-formed CSV: ") and "\n" not in msg

@@ -145,3 +145,39 @@ def test_broken_zip_is_not_a_workbook(tmp_path):
 
 def test_row_with_more_fields_than_the_header(tmp_path):
     raises(write(tmp_path, "officers.csv", "a,b\n1,2\n1,2,3\n"), "not a well-formed CSV")
+
+
+# ---------------------------------------------------------------- reading in chunks
+def test_chunks_keep_spreadsheet_row_numbers(tmp_path):
+    from etl.readers import iter_rows, read_head
+
+    text = '\n;;\nid;name\n1;a\n\n2;"b\nc"\n;\n3;d\n4;e\n  ;  \n5;f\n'
+    path = write(tmp_path, "officers.csv", text)
+    head = read_head(path)
+    assert (head.header, head.header_row) == (["id", "name"], 3)
+    whole = read_table(path)
+    assert cells(whole) == [["1", "a"], ["2", "b\nc"], ["3", "d"], ["4", "e"], ["5", "f"]]
+    assert whole.row_numbers.tolist() == [4, 6, 8, 9, 11]
+    for size in (1, 2, 3):
+        chunks = list(iter_rows(head, size))
+        assert len(chunks) > 1
+        assert [c for data, _ in chunks for c in data.astype(object).values.tolist()] == cells(whole)
+        assert [n for _, rows in chunks for n in rows.tolist()] == whole.row_numbers.tolist()
+
+
+def test_a_malformed_record_is_found_when_the_rows_are_read(tmp_path):
+    from etl.readers import iter_rows, read_head
+
+    path = write(tmp_path, "officers.csv", "a,b\n" + "1,2\n" * 10 + "1,2,3\n")
+    head = read_head(path)  # file-level checks parse the header record only
+    with pytest.raises(InputFileError) as e:
+        for _ in iter_rows(head, 4):
+            pass
+    assert str(e.value).startswith("officers.csv: not a well-formed CSV: ")
+
+
+def test_header_found_after_many_blank_lines(tmp_path):
+    text = "\n" * 100_000 + "id,name\n1,a\n"
+    t = read_table(write(tmp_path, "officers.csv", text))
+    assert (t.header, t.header_row, cells(t), t.row_numbers.tolist()) == (
+        ["id", "name"], 100_001, [["1", "a"]], [100_002])
