@@ -195,8 +195,14 @@ def league_download(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+# An oblast (or Kyiv city) with fewer assessable hromadas than this is left out of the default
+# leaders/laggards: 2 of 2 covered near the front line says little about a rollout.
+MIN_ASSESSABLE_FOR_DEFAULT = 10
+
+
 def default_oblasts(df: pd.DataFrame, n: int = 2) -> list[str]:
-    """The `n` leading and `n` trailing ranked oblasts of a league: ahead and behind at a glance."""
-    ranked = df[df["rank"].notna()]
+    """The `n` leading and `n` trailing ranked oblasts of a league: ahead and behind at a glance
+    (among oblasts with at least MIN_ASSESSABLE_FOR_DEFAULT assessable hromadas)."""
+    ranked = df[df["rank"].notna() & (df["hromadas_assessable"] >= MIN_ASSESSABLE_FOR_DEFAULT)]
     codes = list(ranked["oblast_katottg"].head(n)) + list(ranked["oblast_katottg"].tail(n))
     return list(dict.fromkeys(codes))

@@ -84,3 +84,16 @@ def test_small_multiples_view(dash_db, lang):
     at = run_page(lang, view="all")
     assert len(at.get("plotly_chart")) == 1
     assert not at.multiselect
+
+
+def test_default_leaders_and_laggards_skip_oblasts_with_few_assessable_hromadas():
+    import pandas as pd
+
+    from monitor.rollout import default_oblasts
+
+    league = pd.DataFrame({
+        "oblast_katottg": ["A", "B", "C", "D", "E", "F"],
+        "rank": [1, 2, 3, 4, 5, None],
+        "hromadas_assessable": [2, 40, 50, 60, 1, 0],
+    })
+    assert default_oblasts(league, n=1) == ["B", "D"]
