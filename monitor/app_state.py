@@ -271,12 +271,11 @@ def download_buttons(df: pd.DataFrame, basename: str, lang: str, key: str | None
     out = export.translate_columns(df, lang)
     stem = f"{basename}_{as_of_date() or 'data'}_{lang}"
     k = key or basename
-    c1, c2, _ = st.columns([1, 1, 4])
-    with c1:
+    # A row sized to the labels (fixed columns cut the longer Ukrainian ones short).
+    with st.container(horizontal=True):
         st.download_button(t("common.download_csv", lang), functools.partial(export.to_csv_bytes, out),
                            file_name=f"{stem}.csv", mime="text/csv", key=f"dl_csv_{k}",
                            on_click="ignore", icon=":material/download:")
-    with c2:
         st.download_button(
             t("common.download_xlsx", lang), functools.partial(export.to_xlsx_bytes, out, basename),
             file_name=f"{stem}.xlsx", key=f"dl_xlsx_{k}", on_click="ignore",
