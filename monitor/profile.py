@@ -264,7 +264,7 @@ def officers_figure(assignments: pd.DataFrame, history: pd.DataFrame, as_of: str
     """A timeline bar per assignment (pseudonymous id) above the monthly serving count against
     the required number."""
     n = max(len(assignments), 1)
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.14)
     end_default = pd.Timestamp(as_of)
     for r in assignments.itertuples(index=False):
         start = pd.Timestamp(r.start_date)
@@ -327,9 +327,10 @@ def officers_figure(assignments: pd.DataFrame, history: pd.DataFrame, as_of: str
     )
     fig.update_yaxes(title=None, rangemode="tozero", tick0=0, dtick=max(1, -(-top // 4)), row=2, col=1)
     fig.update_layout(
-        height=min(260 + 22 * n, 700),
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.06},
+        height=min(300 + 22 * n, 740),
+        # The legend above the plot: below it, it covered the shared date axis.
+        margin={"l": 10, "r": 10, "t": 36, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "right", "x": 1},
         separators=plotly_separators(lang),
     )
     return fig
