@@ -12,7 +12,7 @@ app_state.page_header("quality.title", "quality.question")
 info = app_state.build_info()
 
 if app_state.is_demo():
-    st.info(t("quality.demo_notice", lang, seed=info.get("seed", "—"), scale=info.get("scale", "—")),
+    st.info(t("quality.demo_notice", lang, seed=info.get("demo_seed", "—"), scale=info.get("demo_scale", "—")),
             icon=":material/science:")
 
 # ---------------------------------------------------------------- freshness

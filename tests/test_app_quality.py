@@ -82,6 +82,9 @@ def test_quality_page_equals_the_database(dash_db, con, lang):
 
     if con.execute("SELECT value FROM build_info WHERE key = 'is_demo'").fetchone()[0] == "true":
         assert at.warning and at.warning[0].value == t("common.demo_banner", lang)
+        seed, scale = (v for (v,) in con.execute(
+            "SELECT value FROM build_info WHERE key IN ('demo_seed', 'demo_scale') ORDER BY key DESC").fetchall())
+        assert any(i.value == t("quality.demo_notice", lang, seed=seed, scale=scale) for i in at.info)
 
 
 def test_reject_filters_from_the_url(dash_db, con):
