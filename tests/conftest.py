@@ -42,3 +42,22 @@ def app_db(demo_db, monkeypatch) -> Path:
     """Point the dashboard (AppTest or a server started by the test) at the demo warehouse."""
     monkeypatch.setenv("POG_DB", str(demo_db))
     return demo_db
+
+
+@pytest.fixture()
+def dash_db(request) -> Path:
+    """The warehouse the AppTest pages read: an explicit POG_DB that exists (a hand-built one),
+    else the session's demo build."""
+    import os
+
+    explicit = os.environ.get("POG_DB")
+    if explicit and Path(explicit).exists():
+        return Path(explicit)
+    return request.getfixturevalue("app_db")
+
+
+@pytest.fixture()
+def con(dash_db):
+    c = duckdb.connect(str(dash_db), read_only=True)
+    yield c
+    c.close()

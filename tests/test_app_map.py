@@ -11,21 +11,11 @@ from streamlit.testing.v1 import AppTest
 from monitor.formatting import fmt_int
 from monitor.i18n import t
 from monitor.maps import STATUSES
+from tests import apptest
 
 
 def _run(lang: str, **params) -> AppTest:
-    at = AppTest.from_file("../dashboard.py", default_timeout=120)
-    at.query_params["lang"] = lang
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    # the first run shows the overview, whose own widgets may rewrite shared parameters (metric)
-    at.switch_page("pages/coverage_map.py")
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return apptest.run_page("pages/coverage_map.py", lang, **params)
 
 
 def _map_locations(at: AppTest) -> list[str]:

@@ -3,43 +3,16 @@ database's (computed here with direct queries, independently of monitor.*)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from monitor.formatting import fmt_int, fmt_pct, fmt_signed_int
 from monitor.i18n import t
-
-
-@pytest.fixture()
-def dash_db(request, monkeypatch) -> Path:
-    """An explicit POG_DB that exists (a hand-built warehouse), else the session demo build."""
-    explicit = os.environ.get("POG_DB")
-    if explicit and Path(explicit).exists():
-        return Path(explicit)
-    return request.getfixturevalue("app_db")
-
-
-@pytest.fixture()
-def con(dash_db):
-    c = duckdb.connect(str(dash_db), read_only=True)
-    yield c
-    c.close()
+from tests import apptest
 
 
 def run_page(lang: str, page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file("../dashboard.py", default_timeout=120)
-    at.query_params["lang"] = lang
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return apptest.run_page(page, lang, **params)
 
 
 def metric(at: AppTest, label: str):

@@ -8,17 +8,11 @@ from streamlit.testing.v1 import AppTest
 
 from monitor.formatting import fmt_int
 from monitor.i18n import t
+from tests import apptest
 
 
 def _run(lang: str, **params) -> AppTest:
-    at = AppTest.from_file("../dashboard.py", default_timeout=120)
-    at.query_params["lang"] = lang
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page("pages/hromada_profile.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return apptest.run_page("pages/hromada_profile.py", lang, **params)
 
 
 @pytest.fixture()

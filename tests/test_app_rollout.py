@@ -3,44 +3,18 @@ database's, and the oblast choice comes from (and goes to) the URL."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from monitor.formatting import fmt_int, fmt_pct
 from monitor.i18n import t
+from tests import apptest
 
 PAGE = "pages/rollout.py"
 
 
-@pytest.fixture()
-def dash_db(request, monkeypatch) -> Path:
-    """An explicit POG_DB that exists (a hand-built warehouse), else the session demo build."""
-    explicit = os.environ.get("POG_DB")
-    if explicit and Path(explicit).exists():
-        return Path(explicit)
-    return request.getfixturevalue("app_db")
-
-
-@pytest.fixture()
-def con(dash_db):
-    c = duckdb.connect(str(dash_db), read_only=True)
-    yield c
-    c.close()
-
-
 def run_page(lang: str, **params) -> AppTest:
-    at = AppTest.from_file("../dashboard.py", default_timeout=120)
-    at.query_params["lang"] = lang
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(PAGE)  # open the page directly, as a shared link does
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return apptest.run_page(PAGE, lang, **params)
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])

@@ -8,21 +8,11 @@ from streamlit.testing.v1 import AppTest
 
 from monitor.i18n import t
 from monitor.trust import min_effective_n, value_text
+from tests import apptest
 
 
 def _run(lang: str, **params) -> AppTest:
-    at = AppTest.from_file("../dashboard.py", default_timeout=120)
-    at.query_params["lang"] = lang
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    # the first run shows the overview, whose own widgets may rewrite shared parameters (metric)
-    at.switch_page("pages/trust.py")
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return apptest.run_page("pages/trust.py", lang, **params)
 
 
 def _latest(demo_con, scope: str, metric: str) -> dict[str, tuple]:

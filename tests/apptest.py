@@ -1,0 +1,30 @@
+"""Running one page of the dashboard in Streamlit's AppTest, as a shared link would open it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+
+def run_page(page: str | None, lang: str, **params) -> AppTest:
+    """The app with ?lang=&params, switched to `page` (a file under pages/; None = the default).
+
+    AppTest knows a page's url path only after a first run of the app; that run shows the
+    overview, whose own widgets may rewrite shared parameters (metric), so the parameters are set
+    again before the page runs. Fails on any exception the page raised.
+    """
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page)
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
