@@ -79,6 +79,9 @@ def markdown(results: dict, command: str) -> str:
     row("map drawn after navigation, empty cache / returning (s)",
         lambda r: f"{r['browser']['map_drawn_s_median']:.2f} / {r['browser']['map_drawn_s_median_warm_cache']:.2f}")
     lines += ["", "Raw figures: `bench/results/latest.json`.", ""]
+    findings = REPO / "bench" / "findings.md"
+    if findings.exists():
+        lines += [findings.read_text(encoding="utf-8")]
     return "\n".join(lines)
 
 
