@@ -101,14 +101,14 @@ else:
     )
     app_state.show_table(display, assignments, f"officers_{code}", lang, key="profile_officers_tbl")
 
-c_st, c_memo, c_terr = st.columns([3, 2, 3])
-with c_st:
+# Stations full width (names are long); memorandum and territory status side by side below.
+with st.container():
     st.markdown("#### " + t("profile.stations", lang))
     stations = app_state.data(profile.stations_of, code)
     if stations.empty:
         st.caption(t("profile.no_stations", lang))
     else:
-        st.dataframe(
+        app_state.show_table(
             pd.DataFrame(
                 {
                     t("profile.col.kind", lang): [t(f"station.{k}", lang) for k in stations["kind"]],
@@ -120,15 +120,16 @@ with c_st:
                     ],
                 }
             ),
-            hide_index=True,
+            stations, f"stations_{code}", lang, key="profile_stations_tbl",
         )
+c_memo, c_terr = st.columns(2)
 with c_memo:
     st.markdown("#### " + t("profile.memoranda", lang))
     memoranda = app_state.data(profile.memoranda_of, code)
     if memoranda.empty:
         st.caption(t("profile.no_memoranda", lang))
     else:
-        st.dataframe(
+        app_state.show_table(
             pd.DataFrame(
                 {
                     t("profile.col.signed_on", lang): [fmt_date(d, lang) for d in memoranda["signed_on"]],
@@ -137,7 +138,7 @@ with c_memo:
                     ],
                 }
             ),
-            hide_index=True,
+            memoranda, f"memoranda_{code}", lang, key="profile_memoranda_tbl",
         )
 with c_terr:
     st.markdown("#### " + t("profile.territory", lang))
@@ -145,7 +146,7 @@ with c_terr:
     if periods.empty:
         st.caption(t("profile.no_territory", lang))
     else:
-        st.dataframe(
+        app_state.show_table(
             pd.DataFrame(
                 {
                     t("profile.col.status", lang): [t(f"territory.{s}", lang) for s in periods["status"]],
@@ -156,7 +157,7 @@ with c_terr:
                     ],
                 }
             ),
-            hide_index=True,
+            periods, f"territory_{code}", lang, key="profile_territory_tbl",
         )
 
 min_n = min_effective_n()
@@ -165,7 +166,8 @@ trust = app_state.data(profile.oblast_trust, facts["oblast_katottg"])
 if trust.empty:
     st.caption(t("profile.no_trust", lang))
 else:
-    st.dataframe(profile.oblast_trust_table(trust, min_n, lang), hide_index=True)
+    app_state.show_table(profile.oblast_trust_table(trust, min_n, lang), trust, f"trust_{code}", lang,
+                         key="profile_trust_tbl")
     st.caption(t("profile.trust_note", lang, min_n=fmt_int(min_n, lang)))
 
 type_label = t(f"profile.type.{type_key}", lang)
