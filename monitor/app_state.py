@@ -30,6 +30,9 @@ PLOTLY_CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["sendDataToCloud"],
     "topojsonURL": TOPOJSON_URL,
+    # The camera button saves a chart as a PNG for slides (collegium): twice the screen resolution,
+    # made in the browser, nothing sent anywhere.
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "pog-monitor"},
 }
 
 
