@@ -6,7 +6,6 @@ a bad input file, a crash, Ctrl-C — leaves it byte-identical.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -41,14 +40,6 @@ class BuildReport:
     @property
     def rows_rejected(self) -> int:
         return sum(int(r["rows_rejected"]) for r in self.load_log)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_demo_marker(raw_dir: Path) -> dict[str, str] | None:

@@ -76,81 +76,67 @@ def load_facts(con: duckdb.DuckDBPyConnection, facts_dir: Path) -> list[dict]:
     """Load the three files (oblast names are resolved against ``oblasts`` already in ``con``)."""
     facts_dir = Path(facts_dir)
     oblasts = con.execute("SELECT oblast_katottg, name_uk FROM oblasts").fetchall()
-    log = []
 
-    path = facts_dir / MILESTONES_CSV
-    raw = _read(path, MILESTONE_COLUMNS)
+    def milestone(r: dict) -> dict:
+        day, precision = resolve_date(r["date"])
+        return {
+            "date_text": r["date"],
+            "milestone_date": day,
+            "date_precision": precision,
+            "oblast_katottg": oblast_code(r["oblast"], oblasts),
+            "metric": _required(r["metric"], "metric"),
+            "value": float(r["value"]),
+            "source_name": r["source_name"] or None,
+            "source_url": r["source_url"] or None,
+            "note": r["quote_or_note"] or None,
+            "confidence": r["confidence"] or None,
+        }
+
+    def plan(r: dict) -> dict:
+        return {
+            "announced_on": resolve_date(r["announced"])[0] if r["announced"] else None,
+            "metric": _required(r["metric"], "metric"),
+            "value": float(r["value"]),
+            "by_date": resolve_date(r["by_date"])[0] if r["by_date"] else None,
+            "scope": r["scope"] or None,
+            "source": r["source"] or None,
+            "note": r["note"] or None,
+        }
+
+    def poll(r: dict) -> dict:
+        return {
+            "fieldwork_end_text": r["fieldwork_end"],
+            "fieldwork_end": resolve_date(r["fieldwork_end"])[0],
+            "pollster": _required(r["pollster"], "pollster"),
+            "is_pog_claim": is_pog_claim(r["pollster"], r["question_note"]),
+            "trust_pct": _float_or_none(r["trust_pct"]),
+            "distrust_pct": _float_or_none(r["distrust_pct"]),
+            "sample_n": int(r["sample_n"]) if r["sample_n"] else None,
+            "note": r["question_note"] or None,
+            "source_url": r["source_url"] or None,
+            "confidence": r["confidence"] or None,
+        }
+
+    return [
+        _load_file(con, facts_dir / MILESTONES_CSV, MILESTONE_COLUMNS, "facts_milestones", milestone),
+        _load_file(con, facts_dir / PLANS_CSV, PLAN_COLUMNS, "facts_plans", plan),
+        _load_file(con, facts_dir / POLLS_CSV, POLL_COLUMNS, "facts_trust_polls", poll),
+    ]
+
+
+def _load_file(con, path: Path, columns: tuple[str, ...], table: str, convert) -> dict:
+    """Read one facts file, convert each row (a row that cannot be read is logged and skipped),
+    insert the rows into `table`; return its load_log row."""
+    raw = _read(path, columns)
     rows, rejected = [], 0
     for i, r in enumerate(raw.to_dict("records"), start=2):
         try:
-            day, precision = resolve_date(r["date"])
-            rows.append(
-                {
-                    "date_text": r["date"],
-                    "milestone_date": day,
-                    "date_precision": precision,
-                    "oblast_katottg": oblast_code(r["oblast"], oblasts),
-                    "metric": _required(r["metric"], "metric"),
-                    "value": float(r["value"]),
-                    "source_name": r["source_name"] or None,
-                    "source_url": r["source_url"] or None,
-                    "note": r["quote_or_note"] or None,
-                    "confidence": r["confidence"] or None,
-                }
-            )
+            rows.append(convert(r))
         except ValueError as exc:
             rejected += 1
             logger.warning("%s row %d: %s — skipped", path.name, i, exc)
-    _insert(con, "facts_milestones", rows)
-    log.append(_log_row(path, len(raw), len(rows), rejected))
-
-    path = facts_dir / PLANS_CSV
-    raw = _read(path, PLAN_COLUMNS)
-    rows, rejected = [], 0
-    for i, r in enumerate(raw.to_dict("records"), start=2):
-        try:
-            rows.append(
-                {
-                    "announced_on": resolve_date(r["announced"])[0] if r["announced"] else None,
-                    "metric": _required(r["metric"], "metric"),
-                    "value": float(r["value"]),
-                    "by_date": resolve_date(r["by_date"])[0] if r["by_date"] else None,
-                    "scope": r["scope"] or None,
-                    "source": r["source"] or None,
-                    "note": r["note"] or None,
-                }
-            )
-        except ValueError as exc:
-            rejected += 1
-            logger.warning("%s row %d: %s — skipped", path.name, i, exc)
-    _insert(con, "facts_plans", rows)
-    log.append(_log_row(path, len(raw), len(rows), rejected))
-
-    path = facts_dir / POLLS_CSV
-    raw = _read(path, POLL_COLUMNS)
-    rows, rejected = [], 0
-    for i, r in enumerate(raw.to_dict("records"), start=2):
-        try:
-            rows.append(
-                {
-                    "fieldwork_end_text": r["fieldwork_end"],
-                    "fieldwork_end": resolve_date(r["fieldwork_end"])[0],
-                    "pollster": _required(r["pollster"], "pollster"),
-                    "is_pog_claim": is_pog_claim(r["pollster"], r["question_note"]),
-                    "trust_pct": _float_or_none(r["trust_pct"]),
-                    "distrust_pct": _float_or_none(r["distrust_pct"]),
-                    "sample_n": int(r["sample_n"]) if r["sample_n"] else None,
-                    "note": r["question_note"] or None,
-                    "source_url": r["source_url"] or None,
-                    "confidence": r["confidence"] or None,
-                }
-            )
-        except ValueError as exc:
-            rejected += 1
-            logger.warning("%s row %d: %s — skipped", path.name, i, exc)
-    _insert(con, "facts_trust_polls", rows)
-    log.append(_log_row(path, len(raw), len(rows), rejected))
-    return log
+    _insert(con, table, rows)
+    return _log_row(path, len(raw), len(rows), rejected)
 
 
 def oblast_code(short_name: str, oblasts: list[tuple[str, str]]) -> str | None:
