@@ -27,14 +27,6 @@ METRICS = {
 # Events marked on time axes: key (translated 'event.<key>') -> date.
 EVENTS = {"pilot_start": dt.date(2019, 5, 29), "invasion": dt.date(2022, 2, 24)}
 
-SUMMARY_COLUMNS = (
-    "on_date", "scope_katottg", "hromadas_total", "hromadas_assessable", "hromadas_covered",
-    "covered_share", "hromadas_at_required", "officers_serving", "officers_required",
-    "residents_covered", "population_assessable", "stations_open", "police_stations_open",
-    "memoranda_active",
-)
-
-
 def year_before(d: dt.date | str) -> dt.date:
     """The same calendar date a year earlier (29 Feb -> 28 Feb)."""
     day = dt.date.fromisoformat(d[:10]) if isinstance(d, str) else d
@@ -47,35 +39,15 @@ def year_before(d: dt.date | str) -> dt.date:
 def scope_summary(con: duckdb.DuckDBPyConnection, dates: tuple[str, ...]) -> pd.DataFrame:
     """The rollout_monthly columns for any dates, per oblast and national ('UA').
 
-    Evaluated with the ETL's coverage_on_dates macro, so a date that is not a month end (the
-    as-of date a year ago, a published milestone's date) is counted exactly as rollout_monthly
-    counts its dates. on_date is returned as an ISO string.
+    The ETL's rollout_on_dates macro — the one definition rollout_monthly is built from — so a
+    date that is not a month end (the as-of date a year ago, a published milestone's date) is
+    counted exactly as rollout_monthly counts its dates. on_date is returned as an ISO string.
     """
-    if not dates:
-        return pd.DataFrame(columns=list(SUMMARY_COLUMNS))
     df = query(
         con,
         """
-        SELECT
-            strftime(on_date, '%Y-%m-%d') AS on_date,
-            CASE WHEN grouping(oblast_katottg) = 1 THEN 'UA' ELSE oblast_katottg END AS scope_katottg,
-            count(*)::INTEGER AS hromadas_total,
-            (count(*) FILTER (WHERE is_assessable))::INTEGER AS hromadas_assessable,
-            (count(*) FILTER (WHERE is_covered))::INTEGER AS hromadas_covered,
-            (count(*) FILTER (WHERE is_covered)
-                / nullif(count(*) FILTER (WHERE is_assessable), 0))::DOUBLE AS covered_share,
-            (count(*) FILTER (WHERE status = 'covered'))::INTEGER AS hromadas_at_required,
-            sum(officers_serving)::INTEGER AS officers_serving,
-            coalesce(sum(required_officers) FILTER (WHERE is_assessable), 0)::INTEGER
-                AS officers_required,
-            sum(residents_covered)::BIGINT AS residents_covered,
-            coalesce(sum(population_count) FILTER (WHERE is_assessable), 0)::BIGINT
-                AS population_assessable,
-            sum(stations_open)::INTEGER AS stations_open,
-            sum(police_stations_open)::INTEGER AS police_stations_open,
-            sum(memoranda_in_force)::INTEGER AS memoranda_active
-        FROM coverage_on_dates(?::DATE[])
-        GROUP BY GROUPING SETS ((on_date, oblast_katottg), (on_date))
+        SELECT strftime(on_date, '%Y-%m-%d') AS on_date, * EXCLUDE (on_date)
+        FROM rollout_on_dates(?::DATE[])
         ORDER BY on_date, scope_katottg
         """,
         [list(dates)],
@@ -95,21 +67,12 @@ def monthly(con: duckdb.DuckDBPyConnection, scopes: tuple[str, ...] = ()) -> pd.
     return df
 
 
-def planned_officers(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
-    """oblast_katottg, planned_officers for a year (the targets file); empty when none."""
-    return query(
-        con,
-        "SELECT oblast_katottg, planned_officers FROM targets WHERE year = ? ORDER BY oblast_katottg",
-        [year],
-    )
-
-
-def league(now: pd.DataFrame, before: pd.DataFrame, oblasts: pd.DataFrame,
-           planned: pd.DataFrame) -> pd.DataFrame:
+def league(now: pd.DataFrame, before: pd.DataFrame, oblasts: pd.DataFrame) -> pd.DataFrame:
     """Rank oblasts by the share of assessable hromadas covered (pure; frames as above).
 
     now/before: scope_summary rows of one date each (oblast rows; 'UA' ignored).
-    oblasts: oblast_katottg, name_uk, name_en. planned: oblast_katottg, planned_officers.
+    oblasts: oblast_katottg, name_uk, name_en. Planned officers come with `now` (the targets of
+    its year, from rollout_on_dates).
     Returns one row per oblast, ranked (1 = highest share; ties share a rank; oblasts with
     nothing assessable get no rank and go last), with the 12-month changes.
     """
@@ -120,8 +83,7 @@ def league(now: pd.DataFrame, before: pd.DataFrame, oblasts: pd.DataFrame,
         columns={"oblast_katottg_before": "oblast_katottg"})
     df = (oblasts[["oblast_katottg", "name_uk", "name_en"]]
           .merge(cur, on="oblast_katottg", how="left")
-          .merge(prev, on="oblast_katottg", how="left")
-          .merge(planned, on="oblast_katottg", how="left"))
+          .merge(prev, on="oblast_katottg", how="left"))
     df["residents_share"] = df["residents_covered"] / df["population_assessable"].replace(0, np.nan)
     df["officers_vs_required"] = df["officers_serving"] / df["officers_required"].replace(0, np.nan)
     df["officers_vs_planned"] = df["officers_serving"] / df["planned_officers"].replace(0, np.nan)
@@ -144,9 +106,7 @@ def league_table(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
     before = year_before(as_of).isoformat()
     summary = scope_summary(con, (as_of, before))
     oblasts = query(con, "SELECT oblast_katottg, name_uk, name_en FROM oblasts")
-    planned = planned_officers(con, int(as_of[:4]))
-    return league(summary[summary["on_date"] == as_of[:10]],
-                  summary[summary["on_date"] == before], oblasts, planned)
+    return league(summary[summary["on_date"] == as_of[:10]], summary[summary["on_date"] == before], oblasts)
 
 
 def league_display(df: pd.DataFrame, national_share: float, lang: str) -> pd.DataFrame:

@@ -1,11 +1,13 @@
--- rollout_monthly: the programme's progress per on_date of coverage_monthly, for each oblast and
--- for the whole country (scope_katottg = 'UA'). Sums over hromadas, so oblasts add up to 'UA'.
-CREATE OR REPLACE TABLE rollout_monthly AS
+-- rollout_on_dates(ds): the programme's progress on any dates, for each oblast and for the whole
+-- country (scope_katottg = 'UA'). Sums over hromadas, so oblasts add up to 'UA'. Persisted, so the
+-- read side counts a date that is not a month end (a year ago, a published milestone's date) by
+-- this one definition. rollout_monthly is the macro over coverage_monthly's dates.
+CREATE OR REPLACE MACRO rollout_on_dates(ds) AS TABLE
 WITH
 
 coverage AS (
     SELECT *
-    FROM coverage_on_dates((SELECT list(DISTINCT on_date) FROM coverage_monthly))
+    FROM coverage_on_dates(ds)
 ),
 
 by_scope AS (
@@ -65,5 +67,9 @@ final AS (
         AND planned.year = year(by_scope.on_date)
 )
 
-SELECT * FROM final
+SELECT * FROM final;
+
+CREATE OR REPLACE TABLE rollout_monthly AS
+SELECT *
+FROM rollout_on_dates((SELECT list(DISTINCT on_date) FROM coverage_monthly))
 ORDER BY on_date, scope_katottg = 'UA' DESC, scope_katottg;
