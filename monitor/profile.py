@@ -118,28 +118,10 @@ def territory_periods(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame
     )
 
 
-def oblast_trust(con: duckdb.DuckDBPyConnection, oblast: str, n_waves: int = 4) -> pd.DataFrame:
-    """The last waves of trust_summary for the oblast (both metrics, every group)."""
-    return query(
-        con,
-        """
-        WITH w AS (
-            SELECT DISTINCT wave, wave_start FROM trust_summary WHERE scope_katottg = ?
-            ORDER BY wave_start DESC, wave DESC LIMIT ?
-        )
-        SELECT s.wave, s.wave_start, s.wave_end, s.grp, s.metric, s.share, s.ci_low, s.ci_high,
-               s.n_unweighted, s.n_effective
-        FROM trust_summary AS s JOIN w USING (wave, wave_start)
-        WHERE s.scope_katottg = ?
-        ORDER BY s.wave_start, s.metric, s.grp
-        """,
-        [oblast, n_waves, oblast],
-    )
-
-
 def oblast_trust_table(trust: pd.DataFrame, min_effective_n: float, lang: str) -> pd.DataFrame:
-    """oblast_trust() rows as a readable table: one row per wave and group, trust and knows-officer
-    side by side; a share with too few responses is written as such, never as a number."""
+    """monitor.trust.latest_waves() rows of an oblast as a readable table: one row per wave and
+    group, trust and knows-officer side by side; a share with too few responses is written as
+    such, never as a number."""
     from monitor.trust import value_text
 
     rows = []

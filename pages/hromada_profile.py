@@ -7,7 +7,7 @@ from monitor import app_state, profile
 from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct
 from monitor.i18n import t
 from monitor.maps import status_label
-from monitor.trust import min_effective_n
+from monitor.trust import latest_waves, min_effective_n
 
 lang = app_state.lang()
 app_state.page_header("nav.hromada", "profile.question")
@@ -162,7 +162,7 @@ with c_terr:
 
 min_n = min_effective_n()
 st.subheader(t("profile.trust", lang, oblast=oblast_name))
-trust = app_state.data(profile.oblast_trust, facts["oblast_katottg"])
+trust = app_state.data(latest_waves, facts["oblast_katottg"], 4)
 if trust.empty:
     st.caption(t("profile.no_trust", lang))
 else:
