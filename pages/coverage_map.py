@@ -4,9 +4,9 @@ import time
 
 import streamlit as st
 
-from monitor import app_state, coverage, maps
+from monitor import app_state, coverage, maps, profile
 from monitor.formatting import fmt_date, fmt_int, fmt_month, fmt_pct
-from monitor.i18n import t
+from monitor.i18n import name_col, t
 from monitor.trust import min_effective_n
 
 lang = app_state.lang()
@@ -137,12 +137,7 @@ if n_without:
 
 st.caption(t("map.click_hint", lang))
 in_scope = cov_all if oblast == "UA" else cov_all[cov_all["oblast_katottg"] == oblast]
-names = in_scope.sort_values("name_en" if lang == "en" else "name_uk")
-name_col = "name_en" if lang == "en" else "name_uk"
-oblast_col = "oblast_name_en" if lang == "en" else "oblast_name_uk"
-labels = {
-    r.katottg: f"{getattr(r, name_col)} ({getattr(r, oblast_col)}) — {r.katottg}" for r in names.itertuples(index=False)
-}
+labels = profile.search_labels(in_scope.sort_values(name_col(lang)), lang)
 pick = st.selectbox(
     t("map.open_profile", lang),
     list(labels),
