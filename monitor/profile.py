@@ -118,6 +118,55 @@ def territory_periods(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame
     )
 
 
+# ---------------------------------------------------------------- tables for reading
+def _yes_no(v, lang: str) -> str:
+    return t("common.yes", lang) if v is True else t("common.no", lang) if v is False else "—"
+
+
+def officers_display(assignments: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """officer_assignments() rows as a readable table (pseudonymous ids only)."""
+    return pd.DataFrame({
+        t("profile.col.officer_id", lang): assignments["officer_id"],
+        t("profile.col.start_date", lang): [fmt_date(d, lang) for d in assignments["start_date"]],
+        t("profile.col.end_date", lang): [
+            fmt_date(d, lang) if pd.notna(d) else t("profile.serving_now", lang) for d in assignments["end_date"]
+        ],
+        t("profile.col.lives_in_hromada", lang): [_yes_no(v, lang) for v in assignments["lives_in_hromada"]],
+        t("profile.col.trained_on", lang): [fmt_date(d, lang) for d in assignments["trained_on"]],
+    })
+
+
+def stations_display(stations: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """stations_of() rows as a readable table."""
+    return pd.DataFrame({
+        t("profile.col.kind", lang): [t(f"station.{k}", lang) for k in stations["kind"]],
+        t("profile.col.name", lang): stations["name"].fillna("—"),
+        t("profile.col.opened_on", lang): [fmt_date(d, lang) for d in stations["opened_on"]],
+        t("profile.col.closed_on", lang): [fmt_date(d, lang) for d in stations["closed_on"]],
+        t("profile.col.imputed", lang): [_yes_no(bool(v), lang) for v in stations["is_location_imputed"]],
+    })
+
+
+def memoranda_display(memoranda: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """memoranda_of() rows as a readable table."""
+    return pd.DataFrame({
+        t("profile.col.signed_on", lang): [fmt_date(d, lang) for d in memoranda["signed_on"]],
+        t("profile.col.ended_on", lang): [
+            fmt_date(d, lang) if pd.notna(d) else t("profile.in_force", lang) for d in memoranda["ended_on"]
+        ],
+    })
+
+
+def territory_display(periods: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """territory_periods() rows as a readable table."""
+    return pd.DataFrame({
+        t("profile.col.status", lang): [t(f"territory.{s}", lang) for s in periods["status"]],
+        t("profile.col.start_date", lang): [fmt_date(d, lang) for d in periods["start_date"]],
+        t("profile.col.end_date", lang): [fmt_date(d, lang) for d in periods["end_date"]],
+        t("profile.col.partial", lang): [_yes_no(bool(v), lang) for v in periods["is_partial"]],
+    })
+
+
 def oblast_trust_table(trust: pd.DataFrame, min_effective_n: float, lang: str) -> pd.DataFrame:
     """monitor.trust.latest_waves() rows of an oblast as a readable table: one row per wave and
     group, trust and knows-officer side by side; a share with too few responses is written as

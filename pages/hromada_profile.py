@@ -85,43 +85,17 @@ if assignments.empty:
     st.info(t("profile.no_officers", lang))
 else:
     app_state.plotly(profile.officers_figure(assignments, history, as_of, lang), key="profile_officers")
-    display = pd.DataFrame(
-        {
-            t("profile.col.officer_id", lang): assignments["officer_id"],
-            t("profile.col.start_date", lang): [fmt_date(d, lang) for d in assignments["start_date"]],
-            t("profile.col.end_date", lang): [
-                fmt_date(d, lang) if pd.notna(d) else t("profile.serving_now", lang) for d in assignments["end_date"]
-            ],
-            t("profile.col.lives_in_hromada", lang): [
-                t("common.yes", lang) if v is True else t("common.no", lang) if v is False else "—"
-                for v in assignments["lives_in_hromada"]
-            ],
-            t("profile.col.trained_on", lang): [fmt_date(d, lang) for d in assignments["trained_on"]],
-        }
-    )
-    app_state.show_table(display, assignments, f"officers_{code}", lang, key="profile_officers_tbl")
+    app_state.show_table(profile.officers_display(assignments, lang), assignments, f"officers_{code}", lang,
+                         key="profile_officers_tbl")
 
 # Stations full width (names are long); memorandum and territory status side by side below.
-with st.container():
-    st.markdown("#### " + t("profile.stations", lang))
-    stations = app_state.data(profile.stations_of, code)
-    if stations.empty:
-        st.caption(t("profile.no_stations", lang))
-    else:
-        app_state.show_table(
-            pd.DataFrame(
-                {
-                    t("profile.col.kind", lang): [t(f"station.{k}", lang) for k in stations["kind"]],
-                    t("profile.col.name", lang): stations["name"].fillna("—"),
-                    t("profile.col.opened_on", lang): [fmt_date(d, lang) for d in stations["opened_on"]],
-                    t("profile.col.closed_on", lang): [fmt_date(d, lang) for d in stations["closed_on"]],
-                    t("profile.col.imputed", lang): [
-                        t("common.yes", lang) if v else t("common.no", lang) for v in stations["is_location_imputed"]
-                    ],
-                }
-            ),
-            stations, f"stations_{code}", lang, key="profile_stations_tbl",
-        )
+st.markdown("#### " + t("profile.stations", lang))
+stations = app_state.data(profile.stations_of, code)
+if stations.empty:
+    st.caption(t("profile.no_stations", lang))
+else:
+    app_state.show_table(profile.stations_display(stations, lang), stations, f"stations_{code}", lang,
+                         key="profile_stations_tbl")
 c_memo, c_terr = st.columns(2)
 with c_memo:
     st.markdown("#### " + t("profile.memoranda", lang))
@@ -129,36 +103,16 @@ with c_memo:
     if memoranda.empty:
         st.caption(t("profile.no_memoranda", lang))
     else:
-        app_state.show_table(
-            pd.DataFrame(
-                {
-                    t("profile.col.signed_on", lang): [fmt_date(d, lang) for d in memoranda["signed_on"]],
-                    t("profile.col.ended_on", lang): [
-                        fmt_date(d, lang) if pd.notna(d) else t("profile.in_force", lang) for d in memoranda["ended_on"]
-                    ],
-                }
-            ),
-            memoranda, f"memoranda_{code}", lang, key="profile_memoranda_tbl",
-        )
+        app_state.show_table(profile.memoranda_display(memoranda, lang), memoranda, f"memoranda_{code}", lang,
+                             key="profile_memoranda_tbl")
 with c_terr:
     st.markdown("#### " + t("profile.territory", lang))
     periods = app_state.data(profile.territory_periods, code)
     if periods.empty:
         st.caption(t("profile.no_territory", lang))
     else:
-        app_state.show_table(
-            pd.DataFrame(
-                {
-                    t("profile.col.status", lang): [t(f"territory.{s}", lang) for s in periods["status"]],
-                    t("profile.col.start_date", lang): [fmt_date(d, lang) for d in periods["start_date"]],
-                    t("profile.col.end_date", lang): [fmt_date(d, lang) for d in periods["end_date"]],
-                    t("profile.col.partial", lang): [
-                        t("common.yes", lang) if v else t("common.no", lang) for v in periods["is_partial"]
-                    ],
-                }
-            ),
-            periods, f"territory_{code}", lang, key="profile_territory_tbl",
-        )
+        app_state.show_table(profile.territory_display(periods, lang), periods, f"territory_{code}", lang,
+                             key="profile_territory_tbl")
 
 min_n = min_effective_n()
 st.subheader(t("profile.trust", lang, oblast=oblast_name))
