@@ -28,6 +28,7 @@ import pandas as pd
 
 from etl.errors import InputFileError
 from etl.geometry import sha256_file
+from etl.reference import read_bundle_csv
 
 logger = logging.getLogger(__name__)
 
@@ -153,15 +154,7 @@ def oblast_code(short_name: str, oblasts: list[tuple[str, str]]) -> str | None:
 def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     if not path.is_file():
         raise InputFileError(path.name, f"facts file not found in {path.parent}")
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputFileError(path.name, f"cannot be read as UTF-8 CSV ({exc})") from None
-    df.columns = [c.strip() for c in df.columns]
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InputFileError(path.name, f"required column(s) missing: {', '.join(missing)}")
-    return df.apply(lambda s: s.str.strip())
+    return read_bundle_csv(path, columns)[0]
 
 
 def _required(value: str, name: str) -> str:

@@ -137,7 +137,11 @@ def reference_files(reference_dir: Path) -> dict[str, Path]:
     return files
 
 
-def _read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> tuple[pd.DataFrame, str | None]:
+def read_bundle_csv(
+    path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, str | None]:
+    """A UTF-8 CSV of the shared bundle (reference or facts) as trimmed strings, with its unknown
+    extra columns; a missing column or unreadable file is an InputFileError."""
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -151,7 +155,7 @@ def _read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] =
 
 
 def read_oblasts(path: Path) -> tuple[pd.DataFrame, str | None]:
-    raw, ignored = _read_csv(path, OBLAST_COLUMNS, OPTIONAL_OBLAST_COLUMNS)
+    raw, ignored = read_bundle_csv(path, OBLAST_COLUMNS, OPTIONAL_OBLAST_COLUMNS)
     _check_codes(path, raw["katottg"])
     out = pd.DataFrame(
         {
@@ -168,7 +172,7 @@ def read_oblasts(path: Path) -> tuple[pd.DataFrame, str | None]:
 
 def read_hromadas(path: Path, polygon_codes: set[str], rule: RequiredRule) -> tuple[pd.DataFrame, str | None, int]:
     """Registry rows -> the columns of ``hromadas``; returns (frame, ignored columns, rows read)."""
-    raw, ignored = _read_csv(path, HROMADA_COLUMNS)
+    raw, ignored = read_bundle_csv(path, HROMADA_COLUMNS)
     _check_codes(path, raw["katottg"])
     population = _int(raw["population_2022"])
     area = _num(raw["area_km2_official"]).fillna(_num(raw["area_km2_geom"]))
