@@ -50,10 +50,6 @@ class RequiredRule:
         return result
 
 
-def load_rule(path: Path | None = None) -> RequiredRule:
-    return RequiredRule.load(path)
-
-
 def _reaches(value, minimum) -> bool:
     if minimum is None or value is None:
         return False

@@ -89,11 +89,6 @@ def status_periods(list_csv: Path, hromadas: pd.DataFrame) -> pd.DataFrame:
     return periods
 
 
-def unmatched_rows(list_csv: Path, hromadas: pd.DataFrame) -> pd.DataFrame:
-    """Rows of the list that were skipped: ``source_row, katottg, name, reason``."""
-    return read_status_list(list_csv, hromadas).skipped
-
-
 def read_status_list(list_csv: Path, hromadas: pd.DataFrame) -> StatusList:
     raw = _read_list(Path(list_csv))
     resolver = _Resolver(hromadas)

@@ -103,11 +103,6 @@ def data(fn: Callable[..., Any], *args, **kwargs) -> Any:
     return _cached_call(fn.__module__, fn.__name__, db.db_stamp(), args, tuple(sorted(kwargs.items())))
 
 
-def cached_query(sql: str, params: tuple = ()) -> pd.DataFrame:
-    """A cached monitor.db.query — for monitor.* helpers only; pages call named functions."""
-    return data(db.query, sql, tuple(params))
-
-
 def build_info() -> dict[str, str]:
     return data(db.build_info)
 

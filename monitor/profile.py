@@ -43,15 +43,6 @@ def search_labels(index: pd.DataFrame, lang: str) -> dict[str, str]:
     return out
 
 
-def find_hromadas(index: pd.DataFrame, text: str) -> pd.DataFrame:
-    """Rows whose code, Ukrainian or English name contains `text` (case-insensitive)."""
-    needle = text.strip().casefold()
-    if not needle:
-        return index.iloc[0:0]
-    hay = (index["katottg"] + " " + index["name_uk"] + " " + index["name_en"].fillna("")).str.casefold()
-    return index[hay.str.contains(needle, regex=False)]
-
-
 def hromada_facts(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
     """The hromadas row of `code` with its oblast's names (empty frame if unknown)."""
     return query(

@@ -94,11 +94,6 @@ def overlaps(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
-def build_facts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """build_info as rows (key, value), ordered by key."""
-    return query(con, "SELECT key, value FROM build_info ORDER BY key")
-
-
 def methodology_markdown(path: Path = METHODOLOGY_MD) -> str | None:
     """docs/methodology.md as text, or None when it has not been written yet."""
     try:
