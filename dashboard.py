@@ -14,12 +14,12 @@ lang = app_state.lang()
 # No page icons: the current page's icon becomes the favicon, which Streamlit fetches from
 # fonts.gstatic.com for a material icon — a request outside the machine.
 PAGES = [
-    ("pages/overview.py", "nav.overview", "overview"),
-    ("pages/coverage_map.py", "nav.coverage_map", "coverage-map"),
-    ("pages/rollout.py", "nav.rollout", "rollout"),
-    ("pages/trust.py", "nav.trust", "trust"),
-    ("pages/hromada_profile.py", "nav.hromada", "hromada"),
-    ("pages/data_quality.py", "nav.data_quality", "data-quality"),
+    ("views/overview.py", "nav.overview", "overview"),
+    ("views/coverage_map.py", "nav.coverage_map", "coverage-map"),
+    ("views/rollout.py", "nav.rollout", "rollout"),
+    ("views/trust.py", "nav.trust", "trust"),
+    ("views/hromada_profile.py", "nav.hromada", "hromada"),
+    ("views/data_quality.py", "nav.data_quality", "data-quality"),
 ]
 pages = {url: st.Page(path, title=t(key, lang), url_path=url) for path, key, url in PAGES}
 

@@ -71,7 +71,7 @@ def markdown(results: dict, command: str) -> str:
     row("peak memory (MB)", lambda r: f"{r['build']['peak_rss_mb']:,}")
     row("database size (MB)", lambda r: f"{r['build']['db_mb']:.1f}")
     for i, page in enumerate(results["scales"][scales[0]]["pages"]):
-        name = page["page"].removeprefix("pages/").removesuffix(".py")
+        name = page["page"].removeprefix("views/").removesuffix(".py")
         row(f"{name}: cold / warm (ms)",
             lambda r, i=i: f"{r['pages'][i]['cold_ms']:,} / {r['pages'][i]['warm_ms']:,}")
     row("map page sent, empty cache / returning visitor (MB)",

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE_FILES = ["pages/overview.py", "pages/coverage_map.py", "pages/rollout.py", "pages/trust.py",
-              "pages/hromada_profile.py", "pages/data_quality.py"]
+PAGE_FILES = ["views/overview.py", "views/coverage_map.py", "views/rollout.py", "views/trust.py",
+              "views/hromada_profile.py", "views/data_quality.py"]
 
 
 def profile_hromada(db: Path) -> str:

@@ -208,25 +208,8 @@ def map_geometry(layer: str) -> str | dict:
 
 
 # ---------------------------------------------------------------- page furniture
-def _leave_pages_directory_mode() -> None:
-    """Make sure the page runs inside dashboard.py's frame.
-
-    Because the app has a pages/ directory, Streamlit starts each server in its legacy
-    multipage mode until st.navigation has been called once; a deep link (/rollout?lang=en)
-    opened first on a fresh server would run the page file alone — no language switch, no
-    page config. Switching the mode off and rerunning runs dashboard.py, which routes to the
-    same page. Happens at most once per server process.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def page_header(title_key: str, question_key: str) -> None:
     """Title, the question the page answers, as-of date and source, and the demo-data banner."""
-    _leave_pages_directory_mode()
     lg = lang()
     info = build_info()
     st.title(t(title_key, lg))

@@ -10,7 +10,7 @@ DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
 
 def run_page(page: str | None, lang: str, **params) -> AppTest:
-    """The app with ?lang=&params, switched to `page` (a file under pages/; None = the default).
+    """The app with ?lang=&params, switched to `page` (a file under views/; None = the default).
 
     AppTest knows a page's url path only after a first run of the app; that run shows the
     overview, whose own widgets may rewrite shared parameters (metric), so the parameters are set

@@ -15,7 +15,7 @@ from tests import apptest
 
 
 def _run(lang: str, **params) -> AppTest:
-    return apptest.run_page("pages/coverage_map.py", lang, **params)
+    return apptest.run_page("views/coverage_map.py", lang, **params)
 
 
 def _map_locations(at: AppTest) -> list[str]:

@@ -12,7 +12,7 @@ from tests import apptest
 
 
 def _run(lang: str, **params) -> AppTest:
-    return apptest.run_page("pages/hromada_profile.py", lang, **params)
+    return apptest.run_page("views/hromada_profile.py", lang, **params)
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ from monitor.i18n import t, t_or
 from monitor.quality import REJECTS_SHOWN
 from tests import apptest
 
-PAGE = "pages/data_quality.py"
+PAGE = "views/data_quality.py"
 
 
 def run_page(lang: str, **params) -> AppTest:

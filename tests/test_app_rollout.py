@@ -10,7 +10,7 @@ from monitor.formatting import fmt_int, fmt_pct
 from monitor.i18n import t
 from tests import apptest
 
-PAGE = "pages/rollout.py"
+PAGE = "views/rollout.py"
 
 
 def run_page(lang: str, **params) -> AppTest:

@@ -12,7 +12,7 @@ from tests import apptest
 
 
 def _run(lang: str, **params) -> AppTest:
-    return apptest.run_page("pages/trust.py", lang, **params)
+    return apptest.run_page("views/trust.py", lang, **params)
 
 
 def _latest(demo_con, scope: str, metric: str) -> dict[str, tuple]:

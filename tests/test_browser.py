@@ -145,3 +145,19 @@ def test_screenshots_exist_for_every_page_in_both_languages():
                if not (SCREENSHOTS / f"{p}-{lang}.png").exists()]
     assert missing == []
 
+
+
+def test_a_deep_link_is_the_first_request_of_a_fresh_server(demo_db, browser):
+    """A shared link opened before anyone used the server renders inside the frame, in its language,
+    without Streamlit's "Page not found" dialog."""
+    with streamlit_server(demo_db) as base:
+        context = browser.new_context(viewport={"width": 1440, "height": 1200})
+        page = context.new_page()
+        try:
+            open_page(page, base, "rollout", "en")
+            page.wait_for_timeout(1000)
+            assert page.get_by_text("Page not found").count() == 0
+            assert page.get_by_role("radio", name="English").count() == 1  # the frame's language switch
+            assert page.locator("h1").first.inner_text() == "Rollout by region"
+        finally:
+            context.close()

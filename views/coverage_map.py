@@ -122,7 +122,7 @@ event = st.plotly_chart(
 )
 chosen = maps.selected_hromada(event)
 if chosen:
-    st.switch_page("pages/hromada_profile.py", query_params={"hromada": chosen, "lang": lang})
+    st.switch_page("views/hromada_profile.py", query_params={"hromada": chosen, "lang": lang})
 
 st.caption(t("map.attribution", lang))
 if metric == "trust":
@@ -147,7 +147,7 @@ pick = st.selectbox(
     key="map_pick",
 )
 if pick:
-    st.switch_page("pages/hromada_profile.py", query_params={"hromada": pick, "lang": lang})
+    st.switch_page("views/hromada_profile.py", query_params={"hromada": pick, "lang": lang})
 
 scope_name = t("common.national", lang) if oblast == "UA" else oblasts[oblast]
 st.subheader(t("map.table_title", lang, scope=scope_name, date=fmt_date(on_date, lang)))
