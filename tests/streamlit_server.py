@@ -91,12 +91,16 @@ def wait_for_app(page, timeout_ms: int = 30000) -> None:
         timeout=timeout_ms,
     )
     page.wait_for_selector('h1', timeout=timeout_ms)
-    # Charts and tables arrive after the script: wait until no placeholder is left and every
-    # plotly chart has drawn its SVG.
+    # Charts and tables arrive after the script: wait until no placeholder is left, every plotly
+    # chart has drawn its SVG and every table its grid.
     page.wait_for_function(
         """() => !document.querySelector('[data-testid="stSkeleton"]') &&
                  [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                   .every(c => c.querySelector('.main-svg'))""",
+                   .every(c => c.querySelector('.main-svg')) &&
+                 [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+                   .every(d => d.querySelector('[data-testid="data-grid-canvas"]') && d.offsetWidth > 100)""",
         timeout=timeout_ms,
     )
-    page.wait_for_timeout(500)
+    # Tables paint their canvas once the web fonts are in; a first visit waits for them.
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    page.wait_for_timeout(1000)
