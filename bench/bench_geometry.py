@@ -12,13 +12,14 @@ from pathlib import Path
 
 import duckdb
 
-from etl import geometry, paths, reference
+from etl import geometry, reference, schema
 from etl.required import RequiredRule
+from vocabulary import locations
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--reference", type=Path, default=paths.reference_dir())
+    parser.add_argument("--reference", type=Path, default=locations.reference_dir())
     args = parser.parse_args()
     ref = args.reference
     with tempfile.TemporaryDirectory() as tmp:
@@ -31,7 +32,7 @@ def main() -> None:
             print(f"  {name}: {len(text.encode('utf-8')) / 1e6:.2f} MB, {n} features")
         for label in ("load_reference, cold cache", "load_reference, warm cache"):
             con = duckdb.connect(":memory:")
-            con.execute((paths.SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+            schema.create_schema(con)
             t = time.perf_counter()
             reference.load_reference(con, ref, RequiredRule.load(), cache_dir=cache)
             print(f"{label}: {time.perf_counter() - t:.2f} s")

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import derived, facts, paths, programme, reference
+from etl import derived, facts, programme, reference, schema
 from etl.errors import InputFileError
 from etl.required import RequiredRule
 
@@ -75,7 +75,7 @@ def build(
     _remove(tmp_path)
     con = duckdb.connect(str(tmp_path))
     try:
-        con.execute((paths.SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+        schema.create_schema(con)
         con.execute("BEGIN TRANSACTION")
         with _step(report, "reference", progress):
             report.load_log += reference.load_reference(con, reference_dir, RequiredRule.load())

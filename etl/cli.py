@@ -13,12 +13,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from etl import paths
+import vocabulary
 from etl.errors import InputFileError
+from vocabulary import locations
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
-PROGRAMME_PREFIXES = ("officers", "stations", "memoranda", "trust_survey", "targets")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,8 +77,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _dirs(args) -> tuple[Path, Path, Path, Path]:
-    return (args.raw or paths.raw_dir(), args.reference or paths.reference_dir(),
-            args.facts or paths.facts_dir(), args.db or paths.db_path())
+    return (args.raw or locations.raw_dir(), args.reference or locations.reference_dir(),
+            args.facts or locations.facts_dir(), args.db or locations.db_path())
 
 
 def _progress(message: str) -> None:
@@ -128,13 +128,13 @@ def cmd_demo(args) -> int:
 def cmd_validate(args) -> int:
     import duckdb
 
-    from etl import programme, reference
+    from etl import programme, reference, schema
     from etl.required import RequiredRule
 
     raw, reference_dir, _, _ = _dirs(args)
     programme.validate_files(raw)
     con = duckdb.connect(":memory:")
-    con.execute((paths.SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+    schema.create_schema(con)
     reference.load_reference(con, reference_dir, RequiredRule.load())
     rows = programme.load_programme(con, raw, date.today())
     for row in rows:
@@ -151,4 +151,4 @@ def cmd_validate(args) -> int:
 
 def _programme_files(raw: Path) -> list[Path]:
     return sorted(p for p in raw.iterdir()
-                  if p.is_file() and p.name.lower().startswith(PROGRAMME_PREFIXES))
+                  if p.is_file() and p.name.lower().startswith(vocabulary.PROGRAMME_KINDS))

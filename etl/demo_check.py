@@ -109,9 +109,9 @@ def _dates(s: pd.Series) -> pd.Series:
 
 def clean_rows(raw_dir: Path, reference_dir: Path | None = None, as_of: date | None = None) -> dict:
     """{kind: DataFrame of accepted rows (typed)}, plus '_counts': {kind: (rows_read, rows_kept)}."""
-    from etl import paths
+    from vocabulary import locations
 
-    reference_dir = Path(reference_dir) if reference_dir else paths.reference_dir()
+    reference_dir = Path(reference_dir) if reference_dir else locations.reference_dir()
     reg = pd.read_csv(reference_dir / "hromadas.csv", dtype=str, keep_default_na=False)
     by_pcode = reg.groupby("ocha_pcode")["katottg"].agg(lambda x: x.iloc[0] if len(x) == 1 else "")
     known = set(reg["katottg"])
@@ -176,9 +176,9 @@ def calibration_figures(raw_dir: Path, reference_dir: Path | None = None,
     """{ISO date: {officers, hromadas_covered, residents_covered, stations_open, oblasts,
     memoranda_active}} from the accepted rows of the files in ``raw_dir``; '_rows' holds
     {kind: [rows read, rows accepted]}."""
-    from etl import paths
+    from vocabulary import locations
 
-    reference_dir = Path(reference_dir) if reference_dir else paths.reference_dir()
+    reference_dir = Path(reference_dir) if reference_dir else locations.reference_dir()
     t = tables or clean_rows(raw_dir, reference_dir)
     reg = pd.read_csv(reference_dir / "hromadas.csv", dtype=str, keep_default_na=False)
     pop = pd.to_numeric(reg.set_index("katottg")["population_2022"], errors="coerce").fillna(0)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import vocabulary
 from etl.required import RequiredRule
 from etl.territory import status_periods
 
@@ -71,7 +72,7 @@ def load_world(reference_dir: Path, rule: RequiredRule | None = None) -> World:
     h["lon"] = pd.to_numeric(h["centre_lon"], errors="coerce")
     h["occ2014"] = h["occupied_before_2022"] == "1"
     h["required"] = [rule.required_officers(float(p), float(a)) for p, a in zip(h["pop"], h["area"], strict=False)]
-    h["type"] = h["type_uk"].map({"міська": "city", "селищна": "settlement", "сільська": "village"}).fillna("")
+    h["type"] = h["type_uk"].map({t["registry_uk"]: t.code for t in vocabulary.HROMADA_TYPES}).fillna("")
     h["i"] = np.arange(len(h))
 
     oblasts = pd.read_csv(reference_dir / "oblasts.csv", dtype=str, keep_default_na=False)

@@ -12,23 +12,12 @@ from pathlib import Path
 
 import duckdb
 
-from etl.paths import SQL_DIR
+from etl import schema
+from etl.schema import SQL_DIR
 
 log = logging.getLogger(__name__)
 
 DERIVED_GLOB = "derived_*.sql"
-
-DERIVED_OBJECTS = (
-    "hromada_state_steps",
-    "coverage_on_dates",
-    "coverage_on",
-    "coverage_monthly",
-    "rollout_monthly",
-    "trust_summary",
-    "wave_changes",
-    "officer_overlaps",
-)
-
 
 def derived_sql_files(sql_dir: Path = SQL_DIR) -> list[Path]:
     """The derived SQL files in the order they run (the number in the name orders them)."""
@@ -57,3 +46,4 @@ def build_derived(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> No
         started = time.perf_counter()
         con.execute(path.read_text(encoding="utf-8"))
         log.info("%s: %.2f s", path.name, time.perf_counter() - started)
+    schema.check_derived(con)

@@ -227,7 +227,7 @@ def _parse_field(f: Field, s: pd.Series) -> parsing.Parsed:
         return parsing.parse_decimal(s)
     if t in ("year", "count"):
         return parsing.parse_integer(s)
-    raise ValueError(f"no parser for field type {t!r}")  # a typo in column_maps/programme.csv
+    raise ValueError(f"no parser for field type {t!r}")  # a typo in vocabulary/fields.csv
 
 
 # Given the key values (parsed) of some rows, which of them are already loaded: a bool mask.

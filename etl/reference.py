@@ -15,9 +15,11 @@ import duckdb
 import pandas as pd
 from shapely.geometry import shape
 
-from etl import geometry, paths, territory
+import vocabulary
+from etl import geometry, territory
 from etl.errors import InputFileError
 from etl.required import RequiredRule, size_band
+from vocabulary import locations
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +53,7 @@ HROMADA_COLUMNS = (
 OBLAST_COLUMNS = ("katottg", "name_uk", "name_en", "short_code", "macro_region_en", "macro_region_uk")
 OPTIONAL_OBLAST_COLUMNS = ("centre_uk",)
 
-TYPE_EN = {"міська": "city", "селищна": "settlement", "сільська": "village"}
+TYPE_EN = {t["registry_uk"]: t.code for t in vocabulary.HROMADA_TYPES}  # type_uk -> type_en code
 # Crimea (and Sevastopol): occupied since 2014, though the registry leaves the flag empty.
 OCCUPIED_SINCE_2014_OBLASTS = frozenset({"UA01000000000013043", "UA85000000000065278"})
 
@@ -64,7 +66,7 @@ def load_reference(
 ) -> list[dict]:
     """Load the bundle into ``con``; return one load_log row per reference file."""
     reference_dir = Path(reference_dir)
-    cache_dir = Path(cache_dir) if cache_dir is not None else paths.geometry_cache_dir()
+    cache_dir = Path(cache_dir) if cache_dir is not None else locations.geometry_cache_dir()
     files = reference_files(reference_dir)
     log: list[dict] = []
 

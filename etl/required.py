@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl import paths
+from vocabulary import locations
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class RequiredRule:
 
     @classmethod
     def load(cls, path: Path | None = None) -> RequiredRule:
-        path = Path(path) if path is not None else paths.CONFIG_DIR / "required_officers.toml"
+        path = Path(path) if path is not None else locations.CONFIG_DIR / "required_officers.toml"
         with open(path, "rb") as fh:
             cfg = tomllib.load(fh)
         thresholds = tuple(

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import pandas as pd
 
+import vocabulary
 from etl.errors import InputFileError
 
 logger = logging.getLogger(__name__)
@@ -54,16 +55,12 @@ PERIOD_COLUMNS = (
     "source_table",
     "source_row",
 )
-STATUS_BY_TABLE = {
-    0: "possible_hostilities",
-    1: "active_hostilities",
-    2: "active_hostilities",
-    3: "occupied",
-    4: "occupied",
-}
-# Most severe last: the status shown for a day is the most severe one in force.
-SEVERITY = {"possible_hostilities": 1, "active_hostilities": 2, "occupied": 3}
-NOT_ASSESSABLE_STATUSES = frozenset({"active_hostilities", "occupied"})
+# The statuses, the list's sections that give them, and their severity: vocabulary/territory_statuses.toml.
+_LISTED = [t for t in vocabulary.TERRITORY_STATUSES if t["list_sections"]]
+STATUS_BY_TABLE = {section: t.code for t in _LISTED for section in t["list_sections"]}
+# The status shown for a day is the most severe one in force.
+SEVERITY = {t.code: t["severity"] for t in _LISTED}
+NOT_ASSESSABLE_STATUSES = frozenset(t.code for t in _LISTED if not t["assessable"])
 EXCEPT_MARKER = "за винятком"
 
 _OPEN = date.max.toordinal()  # an open period ends "never" while sweeping

@@ -9,11 +9,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+import vocabulary
 from monitor.db import query
-
-# The order statuses are listed in (legend, table): from best to not assessable.
-STATUSES = ("covered", "below_required", "memorandum_only", "not_covered", "not_assessable")
-STATION_KINDS = ("police_station", "public_safety_office", "front_office")
 
 
 def available_dates(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -64,7 +61,7 @@ def status_counts(cov: pd.DataFrame, oblast: str | None = None) -> pd.DataFrame:
         officers_serving=("officers_serving", "sum"),
         required_officers=("required_officers", "sum"),
     )
-    out = grouped.reindex(list(STATUSES), fill_value=0).reset_index(names="status")
+    out = grouped.reindex(list(vocabulary.STATUSES.codes), fill_value=0).reset_index(names="status")
     return out.astype({c: "int64" for c in out.columns if c != "status"})
 
 

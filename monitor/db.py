@@ -9,12 +9,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import paths
+from vocabulary import locations
 
 
 def db_path() -> Path:
     """The database the dashboard reads: env POG_DB, else data/processed/pog.duckdb."""
-    return paths.db_path()
+    return locations.db_path()
 
 
 def db_stamp(path: Path | str | None = None) -> tuple[str, int]:

@@ -1,7 +1,9 @@
 """Translations: every user-visible string is looked up here by key, in 'uk' or 'en'.
 
 The strings live in monitor/translations/*.csv (columns key,uk,en), one file per page plus
-common.csv. A key must be unique across all files.
+common.csv, and the labels of the vocabulary's codes (statuses, station kinds, reject reasons, ...)
+come from the `vocabulary` package as '<family>.<code>' (vocabulary.FAMILIES). A key must be
+unique across all of them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import logging
 import os
 from functools import lru_cache
 from pathlib import Path
+
+import vocabulary
 
 LANGS = ("uk", "en")
 DEFAULT_LANG = "uk"
@@ -25,8 +29,12 @@ class DuplicateKeyError(ValueError):
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
-    """key -> {'uk': ..., 'en': ...} from every CSV in monitor/translations/."""
-    table: dict[str, dict[str, str]] = {}
+    """key -> {'uk': ..., 'en': ...} from the vocabulary and every CSV in monitor/translations/."""
+    table: dict[str, dict[str, str]] = {
+        f"{family}.{term.code}": {lang: term.label(lang) for lang in LANGS}
+        for family, terms in vocabulary.FAMILIES.items()
+        for term in terms
+    }
     for path in sorted(TRANSLATIONS_DIR.glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
@@ -69,10 +77,6 @@ def t_or(key: str, lang: str, default: str, **kwargs) -> str:
     if entry is None or not entry.get(normalise_lang(lang)):
         return default
     return t(key, lang, **kwargs)
-
-
-def has(key: str) -> bool:
-    return key in catalogue()
 
 
 def name_col(lang: str) -> str:

@@ -25,30 +25,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+import vocabulary
 from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct, plotly_separators
 from monitor.i18n import t
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
-STATUSES = ("covered", "below_required", "memorandum_only", "not_covered", "not_assessable")
 METRICS = ("status", "officers_per_10k", "officer_gap", "trust")
-STATION_KINDS = ("police_station", "public_safety_office", "front_office")
-
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies. Blues = covered,
-# orange/vermillion = gaps, grey = not assessable.
-STATUS_COLOURS = {
-    "covered": "#0072B2",
-    "below_required": "#56B4E9",
-    "memorandum_only": "#E69F00",
-    "not_covered": "#D55E00",
-    "not_assessable": "#BBBBBB",
-}
+STATUSES = vocabulary.STATUSES.codes  # legend order
+STATUS_COLOURS = vocabulary.STATUSES.attr("colour")
 NO_VALUE_COLOUR = "#EEEEEE"
-# Station markers: fill colour, size, and the colour of the ring around each (marker.line).
-STATION_STYLE = {
-    "police_station": ("#000000", 9, "#FFFFFF"),
-    "public_safety_office": ("#CC79A7", 8, "#000000"),
-    "front_office": ("#F0E442", 7, "#000000"),
-}
 METRIC_COLOURSCALES = {"officers_per_10k": "Blues", "officer_gap": "Oranges", "trust": "Viridis"}
 TRANSPARENT = "rgba(0,0,0,0)"
 
@@ -492,11 +477,12 @@ def station_traces(
     """One circle trace per kind (fill and a contrasting ring), legend per kind.
     `scale` shrinks the markers for the national view, where a thousand stations would hide the map."""
     traces = []
-    for rank, kind in enumerate(STATION_KINDS):
+    for rank, kind in enumerate(vocabulary.STATION_KINDS.codes):
         part = stations[stations["kind"] == kind]
         if part.empty:
             continue
-        fill, size, ring = STATION_STYLE[kind]
+        marker = vocabulary.STATION_KINDS[kind]["marker"]
+        fill, size, ring = marker["colour"], marker["size"], marker["ring"]
         size = round(size * scale, 1)
         kind_label = t(f"station.{kind}", lang)
         custom = [

@@ -8,11 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from monitor.coverage import STATUSES
 from monitor.db import query
 from monitor.formatting import fmt_date, fmt_int, fmt_month, plotly_separators
 from monitor.i18n import t
-from monitor.maps import STATUS_COLOURS, status_label
+from monitor.maps import STATUS_COLOURS, STATUSES, status_label
 
 CODE_LENGTH = 19
 

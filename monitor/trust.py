@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from etl.paths import CONFIG_DIR
+import vocabulary
 from monitor.db import query
 from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_signed_pp, plotly_separators
 from monitor.i18n import t
+from vocabulary.locations import CONFIG_DIR
 
-GROUPS = ("all", "covered", "not_covered")
+GROUPS = vocabulary.SURVEY_GROUPS.codes
 METRICS = ("trust", "knows_officer")
 Z_95 = 1.96
 # Okabe–Ito, and each group also has its own marker symbol and line dash.

@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl import paths
 from etl.demo import calibration_figures, demo_truth_rows, write_demo_files
 from etl.demo_calibration import CALIBRATION, NATIONAL_PLAN
 from etl.demo_check import clean_rows
 from etl.demo_faults import KINDS as FAULT_KINDS
+from vocabulary import locations
 
 AS_OF = date(2026, 11, 15)
 EARLY = date(2022, 3, 31)
@@ -27,7 +27,7 @@ CONTRACT_REASONS = {"missing_required", "unknown_code", "bad_date", "bad_value",
 def _gen(tmp_path_factory, name: str, **kw) -> tuple[Path, dict]:
     raw = tmp_path_factory.mktemp(name)
     args = {"as_of": AS_OF, **kw}
-    info = write_demo_files(raw, paths.reference_dir(), paths.facts_dir(), **args)
+    info = write_demo_files(raw, locations.reference_dir(), locations.facts_dir(), **args)
     return raw, info
 
 
@@ -124,7 +124,7 @@ def test_growth_after_2021_falls_short_of_the_plans(tables_a):
 def test_no_officer_serves_while_the_hromada_is_occupied(tables_a):
     from etl.demo_world import N_DAYS, day, load_world
 
-    w = load_world(paths.reference_dir())
+    w = load_world(locations.reference_dir())
     pos = dict(zip(w.h["katottg"], w.h["i"], strict=False))
     off = tables_a["officers"]
     h = off["hromada_katottg"].map(pos).to_numpy()
@@ -137,7 +137,7 @@ def test_no_officer_serves_while_the_hromada_is_occupied(tables_a):
     assert len(lost) >= 10
     assert (lost["end_date"] < "2022-03-15").all()
     # the 31 hromadas occupied before 2022 and Crimea never get an officer
-    reg = pd.read_csv(paths.reference_dir() / "hromadas.csv", dtype=str, keep_default_na=False)
+    reg = pd.read_csv(locations.reference_dir() / "hromadas.csv", dtype=str, keep_default_na=False)
     never = set(reg.loc[(reg["occupied_before_2022"] == "1") | reg["katottg"].str.startswith("UA01"), "katottg"])
     assert not set(off["hromada_katottg"]) & never
 
@@ -230,7 +230,7 @@ def test_survey_shape(tables_a):
 def test_no_respondents_in_occupied_hromadas(tables_a):
     from etl.demo_world import day, load_world
 
-    w = load_world(paths.reference_dir())
+    w = load_world(locations.reference_dir())
     pos = dict(zip(w.h["katottg"], w.h["i"], strict=False))
     s = tables_a["trust_survey"]
     h = s["hromada_katottg"].map(pos).to_numpy()

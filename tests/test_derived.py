@@ -28,9 +28,8 @@ import duckdb
 import pytest
 from scipy.stats import norm
 
+from etl import schema
 from etl.derived import build_derived
-
-SCHEMA_SQL = Path(__file__).resolve().parent.parent / "etl" / "sql" / "schema.sql"
 
 OBL_A = "UA01000000000000001"
 OBL_B = "UA02000000000000002"
@@ -97,7 +96,7 @@ Z95 = norm.ppf(0.975)
 
 
 def load_world(con: duckdb.DuckDBPyConnection, as_of: str = AS_OF) -> None:
-    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    schema.create_schema(con)
     for code, oblast, population, required in HROMADAS:
         con.execute(
             "INSERT INTO hromadas (katottg, ocha_pcode, oblast_katottg, name_uk, population_count,"
@@ -353,7 +352,7 @@ def test_as_of_on_a_month_end_is_not_repeated():
 
 def test_missing_as_of_date_is_a_clear_error():
     con = duckdb.connect()
-    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    schema.create_schema(con)
     with pytest.raises(ValueError, match="as_of_date"):
         build_derived(con)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import facts, paths, reference
+from etl import facts, reference, schema
 from etl.errors import InputFileError
 
 FACTS = Path(__file__).parent / "fixtures" / "reference" / "facts"
@@ -20,7 +20,7 @@ OBLASTS = [
 @pytest.fixture()
 def con():
     con = duckdb.connect(":memory:")
-    con.execute((paths.SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+    schema.create_schema(con)
     con.executemany("INSERT INTO oblasts (oblast_katottg, name_uk, name_en, short_code) VALUES (?, ?, ?, ?)", OBLASTS)
     yield con
     con.close()
@@ -88,7 +88,7 @@ def test_missing_file_and_column(con, tmp_path):
 @pytest.mark.skipif(not REAL.is_dir(), reason="shared facts not available")
 def test_real_facts():
     con = duckdb.connect(":memory:")
-    con.execute((paths.SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+    schema.create_schema(con)
     oblasts, _ = reference.read_oblasts(REAL.parent / "reference" / "oblasts.csv")
     con.register("o", oblasts)
     con.execute("INSERT INTO oblasts SELECT * FROM o")

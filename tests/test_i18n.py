@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import vocabulary
 from monitor import i18n, overview, rollout
 from monitor.i18n import LANGS, catalogue, t, t_or
 
@@ -45,11 +46,8 @@ def dynamic_keys() -> list[str]:
     keys += [f"event.{e}" for e in rollout.EVENTS]
     keys += [f"kpi.{k}" for k in overview.KPI_COLUMNS] + [f"kpi.{k}_help" for k in overview.KPI_COLUMNS]
     keys += ["kpi.trust_covered", "kpi.trust_not_covered"]
-    keys += [f"status.{s}" for s in ("covered", "below_required", "memorandum_only", "not_covered",
-                                     "not_assessable")]
+    keys += [f"{family}.{code}" for family, terms in vocabulary.FAMILIES.items() for code in terms.codes]
     keys += [f"nav.{p}" for p in ("overview", "coverage_map", "rollout", "trust", "hromada", "data_quality")]
-    keys += [f"reason.{r}" for r in ("missing_required", "unknown_code", "bad_date", "bad_value",
-                                     "outside_ukraine", "future_date", "end_before_start", "duplicate_key")]
     return keys
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import paths
+from etl import schema
 from etl.errors import InputFileError
 from etl.programme import load_programme, validate_files
 
@@ -34,7 +34,7 @@ HROMADAS = [
 @pytest.fixture()
 def con():
     c = duckdb.connect(":memory:")
-    c.execute((paths.SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+    schema.create_schema(c)
     c.executemany(
         "INSERT INTO oblasts (oblast_katottg, name_uk, name_en, short_code) VALUES (?, ?, ?, ?)",
         [(VIN, "Вінницька область", "Vinnytsia Oblast", "VIN"), (KYIV, "Київ", "Kyiv", "KYI"),

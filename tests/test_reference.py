@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from etl import paths, reference
+from etl import reference, schema
 from etl.errors import InputFileError
 from etl.required import RequiredRule
 
@@ -20,7 +20,7 @@ RULE = RequiredRule.load()
 
 def _db():
     con = duckdb.connect(":memory:")
-    con.execute((paths.SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+    schema.create_schema(con)
     return con
 
 

@@ -61,12 +61,13 @@ cols[4].metric(
 )
 if now is not None:
     st.markdown(f"**{t('profile.status_now', lang)}:** {status_label(now['status'], lang)}")
-type_key = {"міська": "city", "селищна": "settlement", "сільська": "village"}.get(facts["type_uk"], "unknown")
+type_label = (t(f"hromada_type.{facts['type_en']}", lang) if pd.notna(facts["type_en"])
+              else t("profile.type_unknown", lang))
 raion = facts["raion_name_en"] if lang == "en" else facts["raion_name_uk"]
 st.markdown(
     " · ".join(
         [
-            f"**{t('profile.type', lang)}:** {t(f'profile.type.{type_key}', lang)}",
+            f"**{t('profile.type', lang)}:** {type_label}",
             f"**{t('profile.raion', lang)}:** {raion if pd.notna(raion) else '—'}",
             f"**{t('profile.oblast', lang)}:** {oblast_name}",
             f"**{t('profile.size_band', lang)}:** {facts['size_band']}",
@@ -124,7 +125,6 @@ else:
                          key="profile_trust_tbl")
     st.caption(t("profile.trust_note", lang, min_n=fmt_int(min_n, lang)))
 
-type_label = t(f"profile.type.{type_key}", lang)
 st.subheader(t("profile.peers", lang, type=type_label, band=facts["size_band"]))
 peer_df = app_state.data(profile.peers, code, as_of, min_n)
 summary = profile.peer_summary(peer_df)

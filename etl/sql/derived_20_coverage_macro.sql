@@ -1,8 +1,8 @@
 -- Coverage of every hromada on given dates: the one definition of the coverage columns.
---   coverage_on_dates(ds DATE[])  one row per (date, hromada), the documented columns plus on_date
---                                 and the station counts by kind and memoranda counts
---   coverage_on(d DATE)           one row per hromada, exactly the columns of docs/architecture.md;
+--   coverage_on_dates(ds DATE[])  one row per (date, hromada): on_date and the columns below
+--   coverage_on(d DATE)           one row per hromada, the same columns without on_date;
 --                                 the read side calls SELECT * FROM coverage_on(?::DATE)
+-- The columns are listed once, in `final` below.
 -- Both are persisted in the database file; coverage_monthly and rollout_monthly are built from
 -- coverage_on_dates so that the map of any date and the monthly series cannot disagree.
 CREATE OR REPLACE MACRO coverage_on_dates(ds) AS TABLE
@@ -89,21 +89,6 @@ final AS (
 SELECT * FROM final;
 
 CREATE OR REPLACE MACRO coverage_on(d) AS TABLE
-SELECT
-    katottg,
-    oblast_katottg,
-    population_count,
-    officers_serving,
-    required_officers,
-    officer_gap,
-    has_memorandum,
-    territory_status,
-    is_partial_territory,
-    is_assessable,
-    is_covered,
-    status,
-    residents_covered,
-    officers_per_10k,
-    stations_open
+SELECT * EXCLUDE (on_date)
 FROM coverage_on_dates([d])
 ORDER BY katottg;

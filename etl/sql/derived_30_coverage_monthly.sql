@@ -1,4 +1,4 @@
--- coverage_monthly: coverage_on(d) for every month end from the programme's start (2019-05-31)
+-- coverage_monthly: coverage_on_dates' rows for every month end from the programme's start (2019-05-31)
 -- that is before the as-of date, and for the as-of date itself (the last on_date is "today").
 -- One set-based evaluation of coverage_on_dates over the whole date list.
 CREATE OR REPLACE TABLE coverage_monthly AS
@@ -24,23 +24,7 @@ report_dates AS (
 ),
 
 final AS (
-    SELECT
-        on_date,
-        katottg,
-        oblast_katottg,
-        population_count,
-        officers_serving,
-        required_officers,
-        officer_gap,
-        has_memorandum,
-        territory_status,
-        is_partial_territory,
-        is_assessable,
-        is_covered,
-        status,
-        residents_covered,
-        officers_per_10k,
-        stations_open
+    SELECT *
     FROM coverage_on_dates((SELECT list(on_date) FROM report_dates))
 )
 

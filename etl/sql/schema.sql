@@ -2,6 +2,7 @@
 -- Layers: reference (from ../shared/reference and ../shared/facts), core (validated programme
 -- data from data/raw), quality (rejects, load_log), derived (tables built by etl/sql/derived_*.sql).
 -- Columns say their unit and role: *_count, *_km2, is_*, *_date / *_on.
+-- A name in braces in a CHECK is filled in by etl/schema.py with the codes of that vocabulary list.
 
 -- ---------------------------------------------------------------- reference
 CREATE TABLE oblasts (
@@ -23,7 +24,7 @@ CREATE TABLE hromadas (
     raion_name_uk           VARCHAR,
     raion_name_en           VARCHAR,
     type_uk                 VARCHAR,              -- міська / селищна / сільська / NULL
-    type_en                 VARCHAR,              -- city / settlement / village / NULL
+    type_en                 VARCHAR CHECK (type_en IN ({hromada_types})),  -- NULL: no type in the registry
     population_count        BIGINT,               -- 1 Jan 2022; NULL in Crimea
     urban_population_count  BIGINT,
     area_km2                DOUBLE,               -- official area, else geometric
@@ -40,7 +41,7 @@ CREATE TABLE hromadas (
 -- One row per (hromada, status, period). end_date NULL = still in force.
 CREATE TABLE territory_status_periods (
     katottg        VARCHAR NOT NULL,
-    status         VARCHAR NOT NULL,  -- 'occupied' | 'active_hostilities' | 'possible_hostilities'
+    status         VARCHAR NOT NULL CHECK (status IN ({territory_statuses_listed})),
     start_date     DATE NOT NULL,
     end_date       DATE,              -- inclusive last day; NULL = open
     is_partial     BOOLEAN NOT NULL,  -- only some settlements listed ('partly')
@@ -107,7 +108,7 @@ CREATE TABLE officers (
 CREATE TABLE stations (
     station_id        VARCHAR PRIMARY KEY,
     hromada_katottg   VARCHAR NOT NULL,
-    kind              VARCHAR NOT NULL,  -- police_station | public_safety_office | front_office
+    kind              VARCHAR NOT NULL CHECK (kind IN ({station_kinds})),
     opened_on         DATE NOT NULL,
     closed_on         DATE,
     name              VARCHAR,
@@ -136,7 +137,7 @@ CREATE TABLE trust_survey (
     knows_officer     BOOLEAN,
     weight            DOUBLE NOT NULL,  -- > 0, default 1
     sex               VARCHAR,          -- 'm' | 'f'
-    age_group         VARCHAR,          -- '18-29' | '30-44' | '45-59' | '60+'
+    age_group         VARCHAR CHECK (age_group IN ({age_groups})),
     PRIMARY KEY (wave, respondent_id)
 );
 
@@ -155,12 +156,12 @@ CREATE TABLE rejects (
     row      INTEGER NOT NULL,   -- 1-based row number as a spreadsheet user sees it (header = row of header)
     "column" VARCHAR,            -- canonical column name, NULL for whole-row faults
     value    VARCHAR,
-    reason   VARCHAR NOT NULL    -- reason code: see etl/contract.py REJECT_REASONS
+    reason   VARCHAR NOT NULL CHECK (reason IN ({reject_reasons}))
 );
 
 CREATE TABLE load_log (
     file            VARCHAR NOT NULL,
-    kind            VARCHAR NOT NULL,     -- officers | stations | memoranda | trust_survey | targets | reference | facts
+    kind            VARCHAR NOT NULL CHECK (kind IN ({file_kinds})),
     sha256          VARCHAR NOT NULL,
     rows_read       BIGINT NOT NULL,
     rows_loaded     BIGINT NOT NULL,

@@ -1,11 +1,12 @@
-"""Default locations of inputs and outputs, overridable by environment variables or CLI flags."""
+"""Where the project's files are: the one place both sides agree on them (the ETL writes the
+database the dashboard reads). Each location can be moved by an environment variable; the CLI's
+flags override them in turn."""
 
 import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = REPO_ROOT / "config"
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 
 def reference_dir() -> Path:
