@@ -68,7 +68,7 @@ def build(
 
     # File-level checks first: a bad file stops the build before anything is written.
     with _step(report, "validate", progress):
-        programme.validate_files(raw_dir)
+        files = programme.validate_files(raw_dir)
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp_path = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
@@ -82,7 +82,7 @@ def build(
         with _step(report, "facts", progress):
             report.load_log += facts.load_facts(con, facts_dir)
         with _step(report, "programme", progress):
-            report.load_log += programme.load_programme(con, raw_dir, as_of)
+            report.load_log += programme.load_programme(con, files, as_of)
         _write_build_info(con, report, build_date, demo_info)
         with _step(report, "derived", progress):
             derived.build_derived(con)

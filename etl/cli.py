@@ -132,11 +132,11 @@ def cmd_validate(args) -> int:
     from etl.required import RequiredRule
 
     raw, reference_dir, _, _ = _dirs(args)
-    programme.validate_files(raw)
+    files = programme.validate_files(raw)
     con = duckdb.connect(":memory:")
     schema.create_schema(con)
     reference.load_reference(con, reference_dir, RequiredRule.load())
-    rows = programme.load_programme(con, raw, date.today())
+    rows = programme.load_programme(con, files, date.today())
     for row in rows:
         ignored = f"; ignored columns: {row['ignored_columns']}" if row.get("ignored_columns") else ""
         print(f"{row['file']}: {row['rows_loaded']} of {row['rows_read']} rows valid, "

@@ -4,6 +4,7 @@ Two stages, so a bad FILE stops the build before anything is written:
 1. ``validate_files``: find the files and check each one at file level: format, encoding, header
    mapped to the contract, required columns present. Any problem raises ``InputFileError`` (file +
    one-line problem). A CSV file's bytes are scanned, but only its header record is parsed here.
+   It returns the checked files (``ProgrammeFile``), which are what ``load_programme`` takes.
 2. ``load_programme``: one file at a time, in name order, and a large CSV file in chunks of
    ``readers.CHUNK_ROWS`` rows: check every row against the contract (vectorised, one pass per
    rule), insert the good rows, and set bad ones aside in ``rejects``. Only one chunk of text is
@@ -119,36 +120,14 @@ def open_file(path: Path, kind: str) -> ProgrammeFile:
     return pf
 
 
-# The build validates all files, then loads them: keep the last validated set (while the files
-# are unchanged) so a file's bytes are scanned once per build, not twice. It holds headers only
-# (and the rows of .xlsx sheets, which openpyxl reads whole anyway).
-_last_validated: tuple[tuple, list[ProgrammeFile]] | None = None
-
-
-def _stamp(found: list[tuple[Path, str]]) -> tuple:
-    return tuple((str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p, _ in found)
-
-
 def validate_files(raw_dir: Path) -> list[ProgrammeFile]:
-    """File-level checks of every programme file (``python -m etl validate``); writes nothing.
+    """File-level checks of every programme file, in name order; writes nothing.
 
-    Raises InputFileError for the first bad file in name order.
+    Raises InputFileError for the first bad file. The files returned hold their headers (and the
+    rows of .xlsx sheets, which openpyxl reads whole anyway): ``load_programme`` takes them, so a
+    file's bytes are scanned once per build, not twice.
     """
-    global _last_validated
-    _last_validated = None
-    found = find_files(raw_dir)
-    files = [open_file(path, kind) for path, kind in found]
-    _last_validated = (_stamp(found), files)
-    return files
-
-
-def _validated_files(raw_dir: Path) -> list[ProgrammeFile]:
-    global _last_validated
-    cached, _last_validated = _last_validated, None
-    found = find_files(raw_dir)
-    if cached is not None and cached[0] == _stamp(found):
-        return cached[1]
-    return [open_file(path, kind) for path, kind in found]
+    return [open_file(path, kind) for path, kind in find_files(raw_dir)]
 
 
 # ---------------------------------------------------------------- stage 2: rows
@@ -394,16 +373,15 @@ def _loaded_keys(con: duckdb.DuckDBPyConnection, kind: str) -> SeenKeys:
     return seen
 
 
-def load_programme(con: duckdb.DuckDBPyConnection, raw_dir: Path, build_date: date) -> list[dict]:
-    """Load every programme file in raw_dir into the core tables and ``rejects``.
+def load_programme(con: duckdb.DuckDBPyConnection, files: list[ProgrammeFile], build_date: date) -> list[dict]:
+    """Load the programme files that ``validate_files`` checked into the core tables and ``rejects``.
 
-    All files pass the file-level checks before the first row is written; then they are read one
+    Every file has passed the file-level checks before the first row is written; they are read one
     at a time, in name order (a large CSV file a chunk at a time), and checked and inserted in
     batches of at most ``readers.CHUNK_ROWS`` rows (small files of one kind share a batch).
     Returns one load_log entry per file: file, kind, sha256, rows_read, rows_loaded,
     rows_rejected, ignored_columns.
     """
-    files = _validated_files(raw_dir)
     batch = _Batches(con, Lookups.from_db(con), build_date, files)
     for order, pf in enumerate(files):
         for data, row_numbers in iter_rows(pf.head):

@@ -56,6 +56,11 @@ def write(raw: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     return raw / name
 
 
+def load(con, raw: Path) -> list[dict]:
+    """The build's two stages: check the files, then load them."""
+    return load_programme(con, validate_files(raw), BUILD_DATE)
+
+
 def rows(con, sql: str) -> list[tuple]:
     return con.execute(sql).fetchall()
 
@@ -71,7 +76,7 @@ def rejects(con, file: str | None = None) -> list[tuple]:
 # ---------------------------------------------------------------- good files, every format
 @pytest.fixture()
 def good(con):
-    return load_programme(con, GOOD, BUILD_DATE)
+    return load(con, GOOD)
 
 
 def test_good_fixtures_load_without_rejects(con, good):
@@ -149,7 +154,7 @@ def test_officer_rejects(con, tmp_path):
         f"P-7,{LYTYN},2021-01-01,,maybe",             # 9 not a boolean
         ",,x,,",                                      # 10 three faults, one per cell
     ]) + "\n")
-    log = load_programme(con, tmp_path, BUILD_DATE)
+    log = load(con, tmp_path)
     f = "officers.csv"
     assert rejects(con) == [
         (f, 3, "hromada_katottg", "UA0599999999999999X", "unknown_code"),
@@ -180,7 +185,7 @@ def test_station_rejects(con, tmp_path):
         f"S-1;{LUKA};front_office;2022-01-01;;;",            # 8 repeated station_id
         f"S-7;{LYTYN};Офіс громадської безпеки;2021-05-01;2021-04-30;;",  # 9 closed before opened
     ]) + "\n")
-    load_programme(con, tmp_path, BUILD_DATE)
+    load(con, tmp_path)
     f = "stations.csv"
     assert rejects(con) == [
         (f, 3, "kind", "kiosk", "bad_value"),
@@ -209,7 +214,7 @@ def test_trust_rejects(con, tmp_path):
         f"R8,,2021-11-02,{LYTYN},1,,,,",                  # 11 no wave
         f"R9,W1,2021-11-02,{LYTYN},1,,\"-1,5\",,",       # 12 negative weight
     ]) + "\n")
-    load_programme(con, tmp_path, BUILD_DATE)
+    load(con, tmp_path)
     f = "trust_survey.csv"
     assert rejects(con) == [
         (f, 3, "trust_police", "5", "bad_value"),
@@ -236,7 +241,7 @@ def test_target_rejects(con, tmp_path):
         f"{LYTYN};2022;10",     # 7 a hromada, not an oblast
         f"{VIN};2022;90",       # 8 repeated key
     ]) + "\n", "cp1251")
-    load_programme(con, tmp_path, BUILD_DATE)
+    load(con, tmp_path)
     f = "targets.csv"
     assert rejects(con) == [
         (f, 3, "year", "2018", "bad_value"),
@@ -252,7 +257,7 @@ def test_memoranda_reject_and_duplicate_across_stacked_files(con, tmp_path):
     write(tmp_path, "memoranda_a.csv", f"hromada_katottg,signed_on,ended_on\n{LYTYN},2020-01-01,\n")
     write(tmp_path, "Memoranda_b.csv",
           f"hromada_katottg,signed_on,ended_on\nUA0502013,01.01.2020,\n{LUKA},2020-01-02,2019-12-31\n")
-    log = load_programme(con, tmp_path, BUILD_DATE)
+    log = load(con, tmp_path)
     # file-name order: 'Memoranda_b.csv' sorts before 'memoranda_a.csv', so its row is the first
     assert [r["file"] for r in log] == ["Memoranda_b.csv", "memoranda_a.csv"]
     assert rejects(con) == [
@@ -272,7 +277,7 @@ def test_xlsx_rows_are_sheet_rows(con, tmp_path):
     ws.append([])
     ws.append(["P-2", "UA0000000", "2021-01-01"])
     wb.save(tmp_path / "officers.xlsx")
-    load_programme(con, tmp_path, BUILD_DATE)
+    load(con, tmp_path)
     assert rejects(con) == [("officers.xlsx", 4, "hromada_katottg", "UA0000000", "unknown_code")]
 
 
@@ -320,7 +325,7 @@ def test_a_bad_file_stops_the_load_before_any_row_is_written(con, tmp_path):
     shutil.copy(GOOD / "officers_kyiv.csv", tmp_path)
     write(tmp_path, "trust_survey.csv", "respondent_id\nR1\n")
     with pytest.raises(InputFileError):
-        load_programme(con, tmp_path, BUILD_DATE)
+        load(con, tmp_path)
     assert rows(con, "SELECT count(*) FROM officers") == [(0,)]
 
 
@@ -329,7 +334,7 @@ def test_unrelated_files_are_ignored(con, tmp_path):
     write(tmp_path, "README.txt", "notes")
     write(tmp_path, "DEMO_DATA.json", "{}")
     write(tmp_path, "~$targets.xlsx", "lock")
-    log = load_programme(con, tmp_path, BUILD_DATE)
+    log = load(con, tmp_path)
     assert [r["file"] for r in log] == ["targets.csv"]
 
 
@@ -366,7 +371,7 @@ def test_chunks_and_batches_give_the_same_result_as_one_pass(con, tmp_path, monk
 
     monkeypatch.setattr(readers, "CHUNK_ROWS", chunk_rows)
     stacked_survey(tmp_path)
-    log = load_programme(con, tmp_path, BUILD_DATE)
+    log = load(con, tmp_path)
     a, b = "trust_survey_a.csv", "trust_survey_b.csv"
     assert sorted(rejects(con), key=lambda r: (r[0], r[1])) == [
         (a, 3, "trust_police", "5", "bad_value"),
@@ -408,7 +413,7 @@ def test_each_chunk_is_freed_once_inserted(con, tmp_path, monkeypatch):
 
     monkeypatch.setattr(programme, "_insert", insert)
     con.execute("BEGIN TRANSACTION")
-    load_programme(con, tmp_path, BUILD_DATE)
+    load(con, tmp_path)
     gc.collect()
     assert len(inserted) >= 10
     alive = sum(r() is not None for r in inserted)
@@ -423,8 +428,9 @@ def test_a_malformed_record_deep_in_a_file_stops_the_load(con, tmp_path, monkeyp
     monkeypatch.setattr(readers, "CHUNK_ROWS", 2)
     write(tmp_path, "memoranda.csv", "hromada_katottg,signed_on\n" + "\n".join(
         [f"{LYTYN},2020-01-0{d}" for d in range(1, 6)] + [f"{LUKA},2020-01-01,x"]) + "\n")
-    assert [pf.name for pf in validate_files(tmp_path)] == ["memoranda.csv"]  # the header is fine
+    files = validate_files(tmp_path)
+    assert [pf.name for pf in files] == ["memoranda.csv"]  # the header is fine
     with pytest.raises(InputFileError) as e:
-        load_programme(con, tmp_path, BUILD_DATE)
+        load_programme(con, files, BUILD_DATE)
     msg = str(e.value)
     assert msg.startswith("memoranda.csv: not a well-formed CSV: ") and "\n" not in msg
