@@ -99,8 +99,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    from demo.generate import GENERATOR_VERSION, write_demo_files
     from etl.build import DEMO_MARKER, read_demo_marker
-    from etl.demo import GENERATOR_VERSION, write_demo_files
 
     raw, reference, facts, _ = _dirs(args)
     raw.mkdir(parents=True, exist_ok=True)

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl.demo import calibration_figures, demo_truth_rows, write_demo_files
-from etl.demo_calibration import CALIBRATION, NATIONAL_PLAN
-from etl.demo_check import clean_rows
-from etl.demo_faults import KINDS as FAULT_KINDS
+from demo.calibration import CALIBRATION, NATIONAL_PLAN
+from demo.faults import KINDS as FAULT_KINDS
+from demo.generate import demo_truth_rows, write_demo_files
+from tests.demo_oracle import calibration_figures, clean_rows
 from vocabulary import locations
 
 AS_OF = date(2026, 11, 15)
@@ -122,7 +122,7 @@ def test_growth_after_2021_falls_short_of_the_plans(tables_a):
 
 
 def test_no_officer_serves_while_the_hromada_is_occupied(tables_a):
-    from etl.demo_world import N_DAYS, day, load_world
+    from demo.world import N_DAYS, day, load_world
 
     w = load_world(locations.reference_dir())
     pos = dict(zip(w.h["katottg"], w.h["i"], strict=False))
@@ -228,7 +228,7 @@ def test_survey_shape(tables_a):
 
 
 def test_no_respondents_in_occupied_hromadas(tables_a):
-    from etl.demo_world import day, load_world
+    from demo.world import day, load_world
 
     w = load_world(locations.reference_dir())
     pos = dict(zip(w.h["katottg"], w.h["i"], strict=False))

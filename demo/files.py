@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from etl.demo_world import GRID_START, World
+from demo.world import GRID_START, World
 
 ALIASES_UK: dict[str, str] = {
     "officer_id": "Ідентифікатор поліцейського",

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from etl.demo_rollout import rng_for
-from etl.demo_world import HORIZON, N_DAYS, World, day
+from demo.rollout import rng_for
+from demo.world import HORIZON, N_DAYS, World, day
 
 WAVE_SIZE = 6_700
 FLOOR_POP = 15_000  # sampling probability ~ max(population, floor): small hromadas still appear

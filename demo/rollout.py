@@ -1,7 +1,7 @@
 """Rollout of the demo programme: which hromadas join when, officer posts, assignments with
 turnover, war losses and moves. Returns typed frames on the full horizon (no truncation here).
 
-Days are grid indices (etl.demo_world.day). Randomness: one numpy Generator per component, seeded
+Days are grid indices (demo.world.day). Randomness: one numpy Generator per component, seeded
 with (seed, component) so one component's draws never shift another's.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from etl.demo_calibration import HROMADA_KNOTS, OBLAST_JOIN, OFFICER_KNOTS, RESIDENT_KNOTS
-from etl.demo_world import KYIV_CITY, N_DAYS, PILOT, World, day
+from demo.calibration import HROMADA_KNOTS, OBLAST_JOIN, OFFICER_KNOTS, RESIDENT_KNOTS
+from demo.world import KYIV_CITY, N_DAYS, PILOT, World, day
 
 BIG_CITY = 150_000  # hromadas above this join late (2023+) and get one officer at most
 MEAN_TENURE_DAYS = 7 * 365  # after a first year, ~13 % of officers leave a year

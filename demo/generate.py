@@ -23,9 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from etl import demo_faults as faults
-from etl.demo_check import calibration_figures  # noqa: F401  (re-exported)
-from etl.demo_files import (
+from demo import faults
+from demo.files import (
     BOOLS,
     MEMORANDA_FILES,
     OFFICER_FILES,
@@ -38,15 +37,15 @@ from etl.demo_files import (
     survey_style,
     write_table,
 )
-from etl.demo_rollout import assignments, officer_ids, plan_joins, plan_posts, rng_for
-from etl.demo_sites import KIND_LABEL_UK, memoranda, stations, targets
-from etl.demo_survey import AGE_GROUPS, coverage_matrix, hromada_offsets, national_trust, wave_frame, waves
-from etl.demo_world import HORIZON, World, day, load_world
+from demo.rollout import assignments, officer_ids, plan_joins, plan_posts, rng_for
+from demo.sites import KIND_LABEL_UK, memoranda, stations, targets
+from demo.survey import AGE_GROUPS, coverage_matrix, hromada_offsets, national_trust, wave_frame, waves
+from demo.world import HORIZON, World, day, load_world
 
 GENERATOR_VERSION = "2"  # bump when the same seed should give other data
 EARLY_JOINER_BONUS_PP = 5.0
 
-__all__ = ["write_demo_files", "demo_truth_rows", "calibration_figures"]
+__all__ = ["write_demo_files", "demo_truth_rows"]
 
 
 def demo_truth_rows(info: dict[str, str]) -> list[tuple[str, float]]:

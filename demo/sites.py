@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 import vocabulary
-from etl.demo_calibration import NATIONAL_PLAN, OBLAST_JOIN, STATION_KNOTS
-from etl.demo_rollout import Joins, curve, rng_for
-from etl.demo_world import KYIV_CITY, N_DAYS, PILOT, World, day
+from demo.calibration import NATIONAL_PLAN, OBLAST_JOIN, STATION_KNOTS
+from demo.rollout import Joins, curve, rng_for
+from demo.world import KYIV_CITY, N_DAYS, PILOT, World, day
 
 # Ukrainian spellings of the kinds as the contract accepts them (the `kind` column) ...
 KIND_LABEL_UK = {kind.code: kind["aliases"][0] for kind in vocabulary.STATION_KINDS}

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.demo_calibration import CALIBRATION
-from etl.demo_files import ALIASES_UK, COLUMNS
+from demo.calibration import CALIBRATION
+from demo.files import ALIASES_UK, COLUMNS
 
 KINDS = ("trust_survey", "officers", "stations", "memoranda", "targets")
 REQUIRED = {
