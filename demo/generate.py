@@ -1,29 +1,30 @@
-"""Deterministic demo-data generator: writes contract files (docs/input-contract) into data/raw.
+"""The demo generator's orchestration: from the settings to the files in a raw directory.
 
-    write_demo_files(raw_dir, reference_dir, facts_dir, *, seed=20190529, scale=1,
-                     trust_effect_pp=8.0, knows_effect_pp=35.0, as_of) -> dict[str, str]
+- ``refresh_raw_dir(raw_dir, reference_dir, facts_dir, settings)`` is ``python -m etl demo``'s
+  first step: it writes demo files when the raw directory holds no programme files, or only demo
+  files written with other settings (the marker says so), and leaves programme data alone.
+- ``write_demo_files(raw_dir, reference_dir, facts_dir, settings) -> dict[str, str]`` writes the
+  files and returns the marker's entries, which the build copies into ``build_info`` (the
+  ``*_effect_pp`` ones also into ``demo_truth``).
 
-The returned dict is build_info entries (``is_demo``, ``demo_seed``, ``demo_scale``, ``demo_as_of``,
-``trust_effect_pp``, ``knows_effect_pp``, ...); the build writes them to ``build_info`` and the
-``*_effect_pp`` ones to ``demo_truth`` (see ``demo_truth_rows``). Everything is generated on a fixed
-horizon (to 2026-12-31) and then cut at ``as_of`` (rows starting later dropped, end dates later
-blanked), so the same (seed, scale) gives the same rows before any as-of date. Method, calibration
-and planted faults: docs/demo-data.md. Modules: demo_world (reference picture), demo_calibration
-(targets from the facts), demo_rollout (joins, posts, officers), demo_sites (stations, memoranda,
-targets), demo_survey, demo_faults, demo_files (formats and writers), demo_check (calibration).
+Everything is generated on a fixed horizon (to 2026-12-31) and then cut at ``as_of`` (rows
+starting later dropped, end dates later blanked), so the same (seed, scale) gives the same rows
+before any as-of date. Method, calibration and planted faults: docs/demo-data.md.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from demo import faults
+from demo import faults, marker
 from demo.files import (
     BOOLS,
     MEMORANDA_FILES,
@@ -39,13 +40,19 @@ from demo.files import (
 )
 from demo.rollout import assignments, officer_ids, plan_joins, plan_posts, rng_for
 from demo.sites import KIND_LABEL_UK, memoranda, stations, targets
-from demo.survey import AGE_GROUPS, coverage_matrix, hromada_offsets, national_trust, wave_frame, waves
+from demo.survey import (
+    AGE_GROUPS,
+    EARLY_JOINER_BONUS_PP,
+    coverage_matrix,
+    hromada_offsets,
+    national_trust,
+    wave_frame,
+    waves,
+)
 from demo.world import HORIZON, World, day, load_world
+from etl.programme import find_files
 
 GENERATOR_VERSION = "2"  # bump when the same seed should give other data
-EARLY_JOINER_BONUS_PP = 5.0
-
-__all__ = ["write_demo_files", "demo_truth_rows"]
 
 
 def demo_truth_rows(info: dict[str, str]) -> list[tuple[str, float]]:
@@ -53,27 +60,65 @@ def demo_truth_rows(info: dict[str, str]) -> list[tuple[str, float]]:
     return [(k, float(v)) for k, v in info.items() if k.endswith("_effect_pp")]
 
 
-def write_demo_files(
-    raw_dir: Path,
-    reference_dir: Path,
-    facts_dir: Path,
-    *,
-    seed: int = 20190529,
-    scale: int = 1,
-    trust_effect_pp: float = 8.0,
-    knows_effect_pp: float = 35.0,
-    as_of: date,
-) -> dict[str, str]:
+@dataclass(frozen=True)
+class Settings:
+    """What a demo run is asked for (the options of ``python -m etl demo``)."""
+
+    as_of: date
+    seed: int = 20190529
+    scale: int = 1  # x officer posts, stations and respondents
+    trust_effect_pp: float = 8.0  # planted effect of an officer's arrival on trust
+    knows_effect_pp: float = 35.0  # ... and on knowing the officer
+
+    def __post_init__(self):
+        if self.scale < 1:
+            raise ValueError("scale must be >= 1")
+
+    def identity(self) -> dict[str, str]:
+        """The marker entries that name what wrote the files: the same entries, the same files."""
+        return {
+            "demo_seed": str(self.seed),
+            "demo_scale": str(self.scale),
+            "demo_as_of": self.as_of.isoformat(),
+            "demo_horizon": HORIZON.isoformat(),
+            "demo_generator_version": GENERATOR_VERSION,
+            "trust_effect_pp": str(float(self.trust_effect_pp)),
+            "knows_effect_pp": str(float(self.knows_effect_pp)),
+        }
+
+
+def refresh_raw_dir(raw_dir: Path, reference_dir: Path, facts_dir: Path, settings: Settings,
+                    say: Callable[[str], None] = lambda message: None) -> bool:
+    """Write demo files (and the marker) into ``raw_dir`` unless it holds programme data or demo
+    files of the same settings already; True when files were written. ``say`` gets a line for
+    the user about what was done."""
     raw_dir = Path(raw_dir)
     raw_dir.mkdir(parents=True, exist_ok=True)
-    scale = int(scale)
-    if scale < 1:
-        raise ValueError("scale must be >= 1")
+    entries = marker.read(raw_dir)
+    programme_files = [path for path, _kind in find_files(raw_dir)]
+    if entries is None and programme_files:
+        say(f"{raw_dir} holds programme files that are not demo data; building from them as they are")
+        return False
+    wanted = settings.identity()
+    if entries is not None and all(entries.get(k) == v for k, v in wanted.items()):
+        return False
+    for path in programme_files:  # only demo files are here (the marker says so): replace them
+        path.unlink()
+    say(f"Writing demo files into {raw_dir} (scale ×{settings.scale}, as of {settings.as_of.isoformat()})")
+    marker.write(raw_dir, write_demo_files(raw_dir, reference_dir, facts_dir, settings))
+    return True
+
+
+def write_demo_files(raw_dir: Path, reference_dir: Path, facts_dir: Path, settings: Settings) -> dict[str, str]:
+    """Write the demo files of ``settings`` into ``raw_dir``; return the marker's entries."""
+    raw_dir = Path(raw_dir)
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    seed, scale = settings.seed, settings.scale
     w = load_world(Path(reference_dir))
     joins = plan_joins(w, seed)
     posts = plan_posts(w, joins, seed)
     assign = officer_ids(w, assignments(w, posts, seed, scale), seed, scale)
-    cut = day(min(as_of, date(2100, 1, 1)))
+    cut = day(min(settings.as_of, date(2100, 1, 1)))
     out = _Out(raw_dir, cut)
 
     _officers(out, w, assign, seed, scale)
@@ -81,17 +126,12 @@ def write_demo_files(
     _memoranda(out, w, memoranda(w, joins, seed), seed)
     _targets(out, targets(w), seed)
     covered = coverage_matrix(w.n, assign)
-    _survey(out, w, covered, joins.day, Path(facts_dir), seed, scale, trust_effect_pp, knows_effect_pp)
+    _survey(out, w, covered, joins.day, Path(facts_dir), seed, scale,
+            settings.trust_effect_pp, settings.knows_effect_pp)
 
     return {
         "is_demo": "true",
-        "demo_seed": str(seed),
-        "demo_scale": str(scale),
-        "demo_as_of": as_of.isoformat(),
-        "demo_horizon": HORIZON.isoformat(),
-        "demo_generator_version": GENERATOR_VERSION,
-        "trust_effect_pp": str(float(trust_effect_pp)),
-        "knows_effect_pp": str(float(knows_effect_pp)),
+        **settings.identity(),
         "demo_early_joiner_trust_bonus_pp": str(EARLY_JOINER_BONUS_PP),
         "demo_files": str(len(out.files)),
         "demo_rows": str(sum(f["rows"] for f in out.files.values())),

@@ -33,6 +33,7 @@ POP_AGE = np.array([0.18, 0.28, 0.26, 0.28])
 SAMPLE_F, POP_F = 0.58, 0.54
 AGE_EFFECT = np.array([-0.03, 0.0, 0.0, 0.03])
 LOCAL_PREMIUM = 0.16  # community survey about local police vs national polls about the institution
+EARLY_JOINER_BONUS_PP = 5.0  # hromadas that joined by the end of 2020 trust more (selection)
 
 
 def waves() -> list[tuple[str, int, int]]:
@@ -76,7 +77,7 @@ def hromada_offsets(w: World, join_day: np.ndarray, seed: int) -> np.ndarray:
     rng = rng_for(seed, 9)
     eff = rng.normal(0, 0.04, w.n)
     eff += w.h["type"].map({"village": 0.03, "settlement": 0.01, "city": -0.02}).fillna(0).to_numpy()
-    eff += np.where((join_day >= 0) & (join_day <= day("2020-12-31")), 0.05, 0.0)
+    eff += np.where((join_day >= 0) & (join_day <= day("2020-12-31")), EARLY_JOINER_BONUS_PP / 100, 0.0)
     eff += np.where((join_day > day("2020-12-31")) & (join_day <= day("2021-12-31")), 0.02, 0.0)
     return eff
 

@@ -6,7 +6,6 @@ a bad input file, a crash, Ctrl-C — leaves it byte-identical.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -18,13 +17,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from demo import marker
 from etl import derived, facts, programme, reference, schema
 from etl.errors import InputFileError
 from etl.required import RequiredRule
 
 log = logging.getLogger(__name__)
-
-DEMO_MARKER = "DEMO_DATA.json"  # written by the demo generator into the raw directory
 
 LOAD_LOG_COLUMNS = ["file", "kind", "sha256", "rows_read", "rows_loaded", "rows_rejected", "ignored_columns"]
 
@@ -42,13 +40,6 @@ class BuildReport:
         return sum(int(r["rows_rejected"]) for r in self.load_log)
 
 
-def read_demo_marker(raw_dir: Path) -> dict[str, str] | None:
-    marker = raw_dir / DEMO_MARKER
-    if not marker.exists():
-        return None
-    return {k: str(v) for k, v in json.loads(marker.read_text(encoding="utf-8")).items()}
-
-
 def build(
     *,
     raw_dir: Path,
@@ -62,7 +53,7 @@ def build(
     build_date = build_date or date.today()
     if not raw_dir.is_dir():
         raise InputFileError(str(raw_dir), "raw data directory not found")
-    demo_info = read_demo_marker(raw_dir)
+    demo_info = marker.read(raw_dir)  # demo files carry a marker (demo/marker.py)
     as_of = date.fromisoformat(demo_info["demo_as_of"]) if demo_info else build_date
     report = BuildReport(db_path=db_path, as_of=as_of, is_demo=demo_info is not None)
 

@@ -7,14 +7,18 @@ Every failure a user can cause prints one line on stderr and exits non-zero; no 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from datetime import date
 from pathlib import Path
 
-import vocabulary
+import duckdb
+
+from demo.generate import Settings, refresh_raw_dir
+from etl import programme, reference, schema
+from etl.build import build
 from etl.errors import InputFileError
+from etl.required import RequiredRule
 from vocabulary import locations
 
 EXIT_BAD_INPUT = 2
@@ -61,11 +65,12 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="write demo files into the raw directory when it holds none, then build")
     common(demo)
-    demo.add_argument("--scale", type=int, default=1, help="×N officers, stations and respondents (1, 10, 100)")
-    demo.add_argument("--seed", type=int, default=20190529)
-    demo.add_argument("--trust-effect-pp", type=float, default=8.0,
+    demo.add_argument("--scale", type=int, default=Settings.scale,
+                      help="×N officers, stations and respondents (1, 10, 100)")
+    demo.add_argument("--seed", type=int, default=Settings.seed)
+    demo.add_argument("--trust-effect-pp", type=float, default=Settings.trust_effect_pp,
                       help="planted effect of an officer's arrival on trust, percentage points (0 = none)")
-    demo.add_argument("--knows-effect-pp", type=float, default=35.0,
+    demo.add_argument("--knows-effect-pp", type=float, default=Settings.knows_effect_pp,
                       help="planted effect on knowing the officer, percentage points")
     demo.add_argument("--as-of", type=date.fromisoformat, default=None, help="demo as-of date (default today)")
     demo.set_defaults(handler=cmd_demo)
@@ -81,16 +86,18 @@ def _dirs(args) -> tuple[Path, Path, Path, Path]:
             args.facts or locations.facts_dir(), args.db or locations.db_path())
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def _progress(message: str) -> None:
-    print(f"  {message}", file=sys.stderr, flush=True)
+    _say(f"  {message}")
 
 
 def cmd_build(args) -> int:
-    from etl.build import build
-
-    raw, reference, facts, db = _dirs(args)
-    print(f"Building {db} from {raw}", file=sys.stderr)
-    report = build(raw_dir=raw, reference_dir=reference, facts_dir=facts, db_path=db, progress=_progress)
+    raw, reference_dir, facts, db = _dirs(args)
+    _say(f"Building {db} from {raw}")
+    report = build(raw_dir=raw, reference_dir=reference_dir, facts_dir=facts, db_path=db, progress=_progress)
     total = sum(report.step_seconds.values())
     kind = "demo data" if report.is_demo else "programme data"
     print(f"Built {db} ({kind}, as of {report.as_of.isoformat()}) in {total:.1f} s; "
@@ -99,38 +106,14 @@ def cmd_build(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from demo.generate import GENERATOR_VERSION, write_demo_files
-    from etl.build import DEMO_MARKER, read_demo_marker
-
-    raw, reference, facts, _ = _dirs(args)
-    raw.mkdir(parents=True, exist_ok=True)
-    as_of = args.as_of or date.today()
-    wanted = {"demo_seed": str(args.seed), "demo_scale": str(args.scale), "demo_as_of": as_of.isoformat(),
-              "trust_effect_pp": str(args.trust_effect_pp), "knows_effect_pp": str(args.knows_effect_pp),
-              "demo_generator_version": GENERATOR_VERSION}
-    marker = read_demo_marker(raw)
-    programme_files = _programme_files(raw)
-    if marker is None and programme_files:
-        print(f"{raw} holds programme files that are not demo data; building from them as they are",
-              file=sys.stderr)
-    elif marker is None or any(marker.get(k) != v for k, v in wanted.items()):
-        for f in programme_files:  # only demo files are here (the marker says so): replace them
-            f.unlink()
-        print(f"Writing demo files into {raw} (scale ×{args.scale}, as of {as_of.isoformat()})", file=sys.stderr)
-        info = write_demo_files(raw, reference, facts, seed=args.seed, scale=args.scale,
-                                trust_effect_pp=args.trust_effect_pp, knows_effect_pp=args.knows_effect_pp,
-                                as_of=as_of)
-        info = {**{k: str(v) for k, v in info.items()}, **wanted, "is_demo": "true"}
-        (raw / DEMO_MARKER).write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
+    raw, reference_dir, facts, _ = _dirs(args)
+    settings = Settings(as_of=args.as_of or date.today(), seed=args.seed, scale=args.scale,
+                        trust_effect_pp=args.trust_effect_pp, knows_effect_pp=args.knows_effect_pp)
+    refresh_raw_dir(raw, reference_dir, facts, settings, say=_say)
     return cmd_build(args)
 
 
 def cmd_validate(args) -> int:
-    import duckdb
-
-    from etl import programme, reference, schema
-    from etl.required import RequiredRule
-
     raw, reference_dir, _, _ = _dirs(args)
     files = programme.validate_files(raw)
     con = duckdb.connect(":memory:")
@@ -147,8 +130,3 @@ def cmd_validate(args) -> int:
     for reason, count in reasons:
         print(f"  {count} × {reason}")
     return 0
-
-
-def _programme_files(raw: Path) -> list[Path]:
-    return sorted(p for p in raw.iterdir()
-                  if p.is_file() and p.name.lower().startswith(vocabulary.PROGRAMME_KINDS))

@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from demo import generate, marker
 from demo.calibration import CALIBRATION, NATIONAL_PLAN
 from demo.faults import KINDS as FAULT_KINDS
-from demo.generate import demo_truth_rows, write_demo_files
+from demo.generate import Settings, demo_truth_rows, write_demo_files
 from tests.demo_oracle import calibration_figures, clean_rows
 from vocabulary import locations
 
@@ -26,8 +27,8 @@ CONTRACT_REASONS = {"missing_required", "unknown_code", "bad_date", "bad_value",
 
 def _gen(tmp_path_factory, name: str, **kw) -> tuple[Path, dict]:
     raw = tmp_path_factory.mktemp(name)
-    args = {"as_of": AS_OF, **kw}
-    info = write_demo_files(raw, locations.reference_dir(), locations.facts_dir(), **args)
+    settings = Settings(**{"as_of": AS_OF, **kw})
+    info = write_demo_files(raw, locations.reference_dir(), locations.facts_dir(), settings)
     return raw, info
 
 
@@ -267,3 +268,45 @@ def test_build_info_and_truth(demo_a):
     assert info["demo_as_of"] == AS_OF.isoformat()
     assert all(isinstance(v, str) for v in info.values())
     assert dict(demo_truth_rows(info)) == {"trust_effect_pp": 8.0, "knows_effect_pp": 35.0}
+
+
+# ---------------------------------------------------------------- the raw directory (python -m etl demo)
+
+
+@pytest.fixture()
+def fake_writer(monkeypatch):
+    """write_demo_files stand-in (the decisions are under test, not the data): one file per call."""
+    calls = []
+
+    def write(raw_dir, reference_dir, facts_dir, settings):
+        calls.append(settings)
+        (raw_dir / f"officers_seed{settings.seed}.csv").write_text("officer_id\n", encoding="utf-8")
+        return {"is_demo": "true", **settings.identity()}
+
+    monkeypatch.setattr(generate, "write_demo_files", write)
+    return calls
+
+
+def _refresh(raw: Path, **kw) -> tuple[bool, list[str]]:
+    said: list[str] = []
+    wrote = generate.refresh_raw_dir(raw, Path("ref"), Path("facts"), Settings(as_of=AS_OF, **kw), say=said.append)
+    return wrote, said
+
+
+def test_programme_files_without_a_marker_are_left_alone(tmp_path, fake_writer):
+    (tmp_path / "officers_2021.csv").write_text("officer_id\nP-1\n", encoding="utf-8")
+    wrote, said = _refresh(tmp_path)
+    assert not wrote and fake_writer == []
+    assert "not demo data" in said[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["officers_2021.csv"]
+
+
+def test_demo_files_are_written_once_per_settings_and_replaced_for_others(tmp_path, fake_writer):
+    (tmp_path / "README.txt").write_text("notes", encoding="utf-8")
+    assert _refresh(tmp_path)[0]
+    assert marker.read(tmp_path)["demo_seed"] == str(Settings.seed)
+    assert not _refresh(tmp_path)[0]  # the same settings: the files are current
+    wrote, said = _refresh(tmp_path, seed=7)
+    assert wrote and said == [f"Writing demo files into {tmp_path} (scale ×1, as of {AS_OF.isoformat()})"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["DEMO_DATA.json", "README.txt", "officers_seed7.csv"]
+    assert marker.read(tmp_path)["demo_seed"] == "7"
