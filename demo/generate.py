@@ -55,11 +55,6 @@ from etl.programme import find_files
 GENERATOR_VERSION = "2"  # bump when the same seed should give other data
 
 
-def demo_truth_rows(info: dict[str, str]) -> list[tuple[str, float]]:
-    """(parameter, value) rows of the demo_truth table: the planted effects."""
-    return [(k, float(v)) for k, v in info.items() if k.endswith("_effect_pp")]
-
-
 @dataclass(frozen=True)
 class Settings:
     """What a demo run is asked for (the options of ``python -m etl demo``)."""

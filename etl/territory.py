@@ -58,9 +58,9 @@ PERIOD_COLUMNS = (
 # The statuses, the list's sections that give them, and their severity: vocabulary/territory_statuses.toml.
 _LISTED = [t for t in vocabulary.TERRITORY_STATUSES if t["list_sections"]]
 STATUS_BY_TABLE = {section: t.code for t in _LISTED for section in t["list_sections"]}
-# The status shown for a day is the most severe one in force.
+# Severity orders the statuses: settlement listings are promoted to the most severe status that
+# covers the whole hromada (the rule for one day, in etl/sql/derived_10_*, uses the same order).
 SEVERITY = {t.code: t["severity"] for t in _LISTED}
-NOT_ASSESSABLE_STATUSES = frozenset(t.code for t in _LISTED if not t["assessable"])
 EXCEPT_MARKER = "за винятком"
 
 _OPEN = date.max.toordinal()  # an open period ends "never" while sweeping
@@ -319,40 +319,3 @@ def _to_output(merged: pd.DataFrame) -> pd.DataFrame:
         columns=list(PERIOD_COLUMNS),
     )
     return df.sort_values(["katottg", "start_date", "status"], ignore_index=True)
-
-
-# ---------------------------------------------------------------- the rule for one day
-
-
-def status_on(periods: pd.DataFrame, d: date) -> pd.DataFrame:
-    """Per listed hromada on day ``d``: territory_status, is_partial_territory, is_assessable.
-
-    Full periods decide first: the status is the most severe full status in force; only when no
-    full period is in force is it the most severe partial one, and then is_partial_territory is
-    TRUE. A hromada is NOT assessable when a full (is_partial FALSE) period of 'occupied' or
-    'active_hostilities' is in force; a partial listing leaves it assessable. Hromadas not in the
-    result have status 'none' and are assessable. etl/sql/derived_10_hromada_state_steps.sql
-    implements the same rule in SQL.
-    """
-    end = periods["end_date"]
-    in_force = (periods["start_date"] <= d) & end.map(lambda e: e is None or e != e or e >= d)
-    live = periods[in_force]
-    rows = []
-    for katottg, g in live.groupby("katottg", sort=True):
-        full = g[~g["is_partial"]]
-        deciding = full if len(full) else g
-        rows.append(
-            {
-                "katottg": katottg,
-                "territory_status": max(deciding["status"], key=SEVERITY.__getitem__),
-                "is_partial_territory": len(full) == 0,
-                "is_assessable": not full["status"].isin(NOT_ASSESSABLE_STATUSES).any(),
-            }
-        )
-    return pd.DataFrame(rows, columns=["katottg", "territory_status", "is_partial_territory", "is_assessable"])
-
-
-def not_assessable_on(periods: pd.DataFrame, d: date) -> set[str]:
-    """Hromadas fully occupied or fully under active hostilities on ``d``."""
-    s = status_on(periods, d)
-    return set(s.loc[~s["is_assessable"], "katottg"])

@@ -1,13 +1,17 @@
-"""etl.territory: the official list -> per-hromada status periods (tiny fixture + real list)."""
+"""etl.territory: the official list -> per-hromada status periods (tiny fixture + real list), and
+the rule for one day (SQL, etl/sql/derived_10_*) on the periods it gives."""
 
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
-from etl import territory
+from etl import reference, schema, territory
+from etl.derived import build_derived
 from etl.errors import InputFileError
+from etl.required import RequiredRule
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reference"
 LIST_CSV = FIXTURES / "territories_hostilities_occupation_2025-05-07.csv"
@@ -29,6 +33,31 @@ def _hromadas() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def parsed() -> territory.StatusList:
     return territory.read_status_list(LIST_CSV, _hromadas())
+
+
+@pytest.fixture(scope="module")
+def fixture_warehouse(tmp_path_factory):
+    """The fixture bundle through the real reference loader, then the derived tables."""
+    con = duckdb.connect(":memory:")
+    schema.create_schema(con)
+    reference.load_reference(con, FIXTURES, RequiredRule.load(), cache_dir=tmp_path_factory.mktemp("geometry"))
+    con.execute("INSERT INTO build_info VALUES ('as_of_date', '2024-01-01')")
+    build_derived(con)
+    yield con
+    con.close()
+
+
+def _status_on(con, d: date) -> dict[str, list]:
+    """katottg -> [territory_status, is_partial_territory, is_assessable] on ``d``, as the SQL
+    rule gives them (coverage_on)."""
+    rows = con.execute(
+        "SELECT katottg, territory_status, is_partial_territory, is_assessable FROM coverage_on(?::DATE)", [d]
+    ).fetchall()
+    return {k: [status, partial, assessable] for k, status, partial, assessable in rows}
+
+
+def _not_assessable_on(con, d: date) -> set[str]:
+    return {k for k, (_, _, assessable) in _status_on(con, d).items() if not assessable}
 
 
 def _rows(periods, katottg):
@@ -92,16 +121,15 @@ def test_unmatched_and_unreadable_rows_are_skipped_and_reported(parsed, caplog):
     assert len(periods) == 14
 
 
-def test_status_on_a_day(parsed):
-    p = parsed.periods
-    on = territory.status_on(p, D(2022, 4, 15)).set_index("katottg")
-    assert on.loc[DRUHA].tolist() == ["occupied", False, False]
-    assert on.loc[PERSHA].tolist() == ["possible_hostilities", True, True]
-    assert on.loc[KYIV].tolist() == ["active_hostilities", False, False]
-    on = territory.status_on(p, D(2022, 5, 25)).set_index("katottg")
-    assert on.loc[DRUHA].tolist() == ["active_hostilities", True, True]  # one settlement only
-    assert KYIV not in on.index  # the period ended on 30 April
-    assert territory.not_assessable_on(p, D(2022, 5, 10)) == {DRUHA, HORLIVKA_1, HORLIVKA_2, CRIMEA_1}
+def test_status_on_a_day(fixture_warehouse):
+    on = _status_on(fixture_warehouse, D(2022, 4, 15))
+    assert on[DRUHA] == ["occupied", False, False]
+    assert on[PERSHA] == ["possible_hostilities", True, True]
+    assert on[KYIV] == ["active_hostilities", False, False]
+    on = _status_on(fixture_warehouse, D(2022, 5, 25))
+    assert on[DRUHA] == ["active_hostilities", True, True]  # one settlement only
+    assert on[KYIV] == ["none", False, True]  # the period ended on 30 April
+    assert _not_assessable_on(fixture_warehouse, D(2022, 5, 10)) == {DRUHA, HORLIVKA_1, HORLIVKA_2, CRIMEA_1}
 
 
 @pytest.mark.parametrize(
@@ -161,12 +189,17 @@ def test_real_list():
     assert possible[["start_date", "end_date", "is_partial"]].values.tolist() == [
         [D(2022, 2, 24), D(2022, 2, 24), False]
     ]
-    on = territory.status_on(p, D(2022, 2, 24)).set_index("katottg")
-    assert on.loc["UA14120110000031497"].tolist() == ["possible_hostilities", False, True]
-    # Berdianska is listed settlement by settlement only, all of them occupied: not assessable
-    assert "UA23020050000046501" in territory.not_assessable_on(p, D(2024, 1, 1))
     # no overlapping periods left within one (katottg, status, is_partial)
     for _, g in p.groupby(["katottg", "status", "is_partial"]):
         g = g.sort_values("start_date")
         ends = g["end_date"].tolist()[:-1]
         assert all(e is not None and e < s for e, s in zip(ends, g["start_date"].tolist()[1:], strict=True))
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="shared reference bundle not available")
+def test_real_list_on_a_day(demo_con):
+    """The rule for one day on the real list's periods, in the demo warehouse built from them."""
+    # Lymanska: possible hostilities exactly on 24.02.2022 (a full period), still assessable
+    assert _status_on(demo_con, D(2022, 2, 24))["UA14120110000031497"] == ["possible_hostilities", False, True]
+    # Berdianska is listed settlement by settlement only, all of them occupied: not assessable
+    assert "UA23020050000046501" in _not_assessable_on(demo_con, D(2024, 1, 1))
