@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+import vocabulary
+
 FAULT_RATE = 0.015
 
 KINDS: dict[str, tuple[str, ...]] = {
@@ -26,11 +28,10 @@ KINDS: dict[str, tuple[str, ...]] = {
     "trust_survey": ("unknown_code", "missing_required", "bad_date", "bad_value", "duplicate_key"),
     "targets": ("unknown_code", "bad_value", "duplicate_key", "missing_required"),
 }
+# The columns whose value a row must hold (vocabulary/fields.csv), in contract order.
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "officers": ("officer_id", "hromada_katottg", "start_date"),
-    "stations": ("station_id", "hromada_katottg", "kind", "opened_on"),
-    "memoranda": ("hromada_katottg", "signed_on"),
-    "trust_survey": ("respondent_id", "wave", "interview_date", "hromada_katottg"),
+    kind: tuple(f.name for f in vocabulary.fields(kind) if f.value_required)
+    for kind in ("officers", "stations", "memoranda", "trust_survey")
 }
 BAD_DATES = ("31.02.2021", "2021-13-05", "15/03/2021", "н/д", "2020.07.01", "30-06-2022")
 

@@ -19,47 +19,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+import vocabulary
 from demo.world import GRID_START, World
+from vocabulary import Field
 
-ALIASES_UK: dict[str, str] = {
-    "officer_id": "Ідентифікатор поліцейського",
-    "hromada_katottg": "Код громади (КАТОТТГ)",
-    "start_date": "Дата призначення",
-    "end_date": "Дата завершення",
-    "lives_in_hromada": "Проживає в громаді",
-    "trained_on": "Дата навчання",
-    "station_id": "Ідентифікатор",
-    "kind": "Тип",
-    "opened_on": "Дата відкриття",
-    "closed_on": "Дата закриття",
-    "name": "Назва",
-    "lat": "Широта",
-    "lon": "Довгота",
-    "signed_on": "Дата підписання",
-    "ended_on": "Дата припинення",
-    "respondent_id": "Ідентифікатор респондента",
-    "wave": "Хвиля",
-    "interview_date": "Дата інтерв'ю",
-    "trust_police": "Довіра до поліції",
-    "knows_officer": "Знає свого поліцейського",
-    "weight": "Вага",
-    "sex": "Стать",
-    "age_group": "Вік",
-    "oblast_katottg": "Код області",
-    "year": "Рік",
-    "planned_officers": "Планова кількість поліцейських",
-}
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "officers": ("officer_id", "hromada_katottg", "start_date", "end_date", "lives_in_hromada", "trained_on"),
-    "stations": ("station_id", "hromada_katottg", "kind", "opened_on", "closed_on", "name", "lat", "lon"),
-    "memoranda": ("hromada_katottg", "signed_on", "ended_on"),
-    "trust_survey": ("respondent_id", "wave", "interview_date", "hromada_katottg", "trust_police",
-                     "knows_officer", "weight", "sex", "age_group"),
-    "targets": ("oblast_katottg", "year", "planned_officers"),
-}
-REQUIRED_COLS = {"officer_id", "hromada_katottg", "start_date", "station_id", "kind", "opened_on",
-                 "signed_on", "respondent_id", "wave", "interview_date", "trust_police",
-                 "oblast_katottg", "year", "planned_officers"}
 BOOLS = {"yes/no": ("yes", "no"), "так/ні": ("так", "ні"), "1/0": ("1", "0"), "true/false": ("TRUE", "FALSE")}
 XLSX_EPOCH = (2019, 5, 29, 0, 0, 0)
 
@@ -117,20 +80,28 @@ def code_variants(rng: np.random.Generator, n: int, rate: float = 0.01) -> np.nd
     return v
 
 
-def header(col: str, style: Style) -> str:
+MESSY_HEADERS = {"respondent_id": "Respondent_ID*", "wave": " Wave ", "trust_police": "TRUST_POLICE",
+                 "interview_date": "Interview_Date "}
+
+
+def header(f: Field, style: Style) -> str:
+    """A contract column's header as the file's style writes it (Ukrainian: the alias, with a '*'
+    on required columns as the directorates' templates mark them)."""
     if style.headers == "uk":
-        return ALIASES_UK[col] + ("*" if col in REQUIRED_COLS else "")
+        return f.alias_uk + ("*" if f.required else "")
     if style.headers == "messy":
-        return {"respondent_id": "Respondent_ID*", "wave": " Wave ", "trust_police": "TRUST_POLICE",
-                "interview_date": "Interview_Date "}.get(col, col)
-    return col
+        return MESSY_HEADERS.get(f.name, f.name)
+    return f.name
 
 
 def write_table(path: Path, kind: str, frame: pd.DataFrame, style: Style) -> None:
-    """Write canonical string columns (then any extra, unknown columns) in the file's style."""
-    cols = list(COLUMNS[kind]) + [c for c in frame.columns if c not in COLUMNS[kind]]
-    frame = frame[cols].copy()
-    frame.columns = [header(c, style) if c in COLUMNS[kind] else c for c in frame.columns]
+    """Write the contract's columns of ``kind`` (vocabulary/fields.csv, in its order), then any
+    extra, unknown columns, in the file's style."""
+    fields = vocabulary.fields(kind)
+    names = [f.name for f in fields]
+    extra = [c for c in frame.columns if c not in names]
+    frame = frame[names + extra].copy()
+    frame.columns = [header(f, style) for f in fields] + extra
     if style.xlsx:
         _write_xlsx(path, frame, style)
     elif kind == "trust_survey":  # millions of rows at scale 100: pyarrow
@@ -157,6 +128,8 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def _write_xlsx(path: Path, frame: pd.DataFrame, style: Style) -> None:
     """openpyxl write-only; ISO dates become real date cells, numbers numbers, the rest text."""
+    # imported here, as in etl/readers.py: the CLI imports this package, and a build of CSV files
+    # alone should not pay for openpyxl (0.1-0.4 s measured on the 2-core box)
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 

@@ -22,12 +22,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import vocabulary
 from demo.rollout import rng_for
 from demo.world import HORIZON, N_DAYS, World, day
 
 WAVE_SIZE = 6_700
 FLOOR_POP = 15_000  # sampling probability ~ max(population, floor): small hromadas still appear
-AGE_GROUPS = ("18-29", "30-44", "45-59", "60+")
+AGE_GROUPS = vocabulary.AGE_GROUPS.codes  # the shares below are in this order
 SAMPLE_AGE = np.array([0.14, 0.24, 0.28, 0.34])  # older people answer surveys more often
 POP_AGE = np.array([0.18, 0.28, 0.26, 0.28])
 SAMPLE_F, POP_F = 0.58, 0.54
