@@ -1,4 +1,5 @@
-"""Calibration targets of the demo data, taken from ../shared/facts (see docs/demo-data.md).
+"""The demo generator's calibration: curves drawn through the published figures of ../shared/facts
+(see docs/demo-data.md).
 
 Curves are piecewise linear between knots (date, cumulative count); a count between two knots is
 interpolated by day. The generator opens hromadas / officer posts / stations on the days the curve
@@ -40,51 +41,27 @@ OBLAST_JOIN: dict[str, date] = {
     "LUH": date(2021, 12, 6),
 }
 
-# The calibration points of the published figures (program_milestones.csv). The pilot is exact.
-CALIBRATION: dict[date, dict[str, float]] = {
-    date(2019, 5, 29): {"officers": 34, "hromadas_covered": 22, "oblasts": 1},
-    date(2020, 2, 1): {"officers": 251, "hromadas_covered": 206, "residents_covered": 1_700_000, "oblasts": 7},
-    date(2021, 3, 3): {"officers": 450, "hromadas_covered": 273, "residents_covered": 3_500_000, "oblasts": 14},
-    date(2021, 5, 29): {"officers": 442, "hromadas_covered": 279, "residents_covered": 3_500_000, "oblasts": 19},
-    date(2021, 9, 15): {"officers": 632, "hromadas_covered": 372, "residents_covered": 6_400_000,
-                        "stations_open": 686, "oblasts": 21},
-}
-
-# Hromadas that have joined (cumulative; losses to occupation come on top).
-HROMADA_KNOTS: list[tuple[date, int]] = [
-    (date(2019, 5, 29), 22),
-    (date(2019, 9, 1), 40),
-    (date(2020, 2, 1), 206),
-    (date(2021, 3, 3), 273),
-    (date(2021, 5, 29), 279),
-    (date(2021, 9, 15), 372),
-    (date(2021, 12, 31), 520),
-    (date(2022, 2, 23), 555),
-    (date(2022, 4, 30), 558),  # the full-scale invasion stops the rollout for two months
-    (date(2022, 12, 31), 740),
-    (date(2023, 12, 31), 950),
-    (date(2024, 12, 31), 1065),
-    (date(2025, 12, 31), 1150),
-    (date(2026, 12, 31), 1200),
+# On each date, cumulative: hromadas that have joined, and officer posts opened (the first officer
+# of each joined hromada plus second and third posts). Losses to occupation and turnover come on top.
+ROLLOUT_KNOTS: list[tuple[date, int, int]] = [
+    # date            hromadas  posts
+    (date(2019, 5, 29), 22, 34),
+    (date(2019, 9, 1), 40, 58),
+    (date(2020, 2, 1), 206, 253),
+    (date(2021, 3, 3), 273, 447),
+    (date(2021, 5, 29), 279, 450),
+    (date(2021, 9, 15), 372, 640),
+    (date(2021, 12, 31), 520, 880),
+    (date(2022, 2, 23), 555, 935),
+    (date(2022, 4, 30), 558, 940),  # the full-scale invasion stops the rollout for two months
+    (date(2022, 12, 31), 740, 1330),
+    (date(2023, 12, 31), 950, 1660),
+    (date(2024, 12, 31), 1065, 1810),
+    (date(2025, 12, 31), 1150, 1900),
+    (date(2026, 12, 31), 1200, 1960),
 ]
-
-# Officer posts opened (first officer of each joined hromada + second/third posts).
-OFFICER_KNOTS: list[tuple[date, int]] = [
-    (date(2019, 5, 29), 34),
-    (date(2019, 9, 1), 58),
-    (date(2020, 2, 1), 253),
-    (date(2021, 3, 3), 447),
-    (date(2021, 5, 29), 450),
-    (date(2021, 9, 15), 640),
-    (date(2021, 12, 31), 880),
-    (date(2022, 2, 23), 935),
-    (date(2022, 4, 30), 940),
-    (date(2022, 12, 31), 1330),
-    (date(2023, 12, 31), 1660),
-    (date(2024, 12, 31), 1810),
-    (date(2025, 12, 31), 1900),
-    (date(2026, 12, 31), 1960),
-]
+HROMADA_KNOTS: list[tuple[date, int]] = [(d, hromadas) for d, hromadas, _ in ROLLOUT_KNOTS]
+OFFICER_KNOTS: list[tuple[date, int]] = [(d, posts) for d, _, posts in ROLLOUT_KNOTS]
 
 # Premises open (police stations, public safety offices, front offices), before closures.
 STATION_KNOTS: list[tuple[date, int]] = [

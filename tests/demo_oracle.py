@@ -1,9 +1,11 @@
-"""Pandas-level check of demo files, independent of the ETL's readers: read every contract file in
-a raw directory, keep the rows the contract accepts, and compute the published figures the demo is
-calibrated on (officers serving, hromadas covered, residents, stations open) on given dates.
+"""An independent oracle for the demo tests: read every contract file in a raw directory with
+pandas (not the ETL's readers), keep the rows the contract accepts, and compute the published
+figures the demo is calibrated on (officers serving, hromadas covered, residents, stations open)
+on given dates.
 
-It implements the contract's row rules in a few lines (not the ETL's code), so it can also serve as
-a second opinion on what the warehouse loads.
+It re-implements the contract's row rules in a few lines (not the ETL's code; only the fields'
+names and aliases come from vocabulary/fields.csv), so it is a second opinion on what the
+warehouse loads.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import load_workbook
 
-from demo.calibration import CALIBRATION
-from demo.files import ALIASES_UK, COLUMNS
+import vocabulary
+from vocabulary import locations
 
 KINDS = ("trust_survey", "officers", "stations", "memoranda", "targets")
 REQUIRED = {
@@ -62,8 +65,6 @@ def kind_of(name: str) -> str | None:
 def read_file(path: Path, kind: str) -> pd.DataFrame:
     """Canonical string columns ('' = empty) in file order."""
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
         wb = load_workbook(path, read_only=True, data_only=True)
         rows = [r for r in wb.worksheets[0].iter_rows(values_only=True)]
         wb.close()
@@ -93,12 +94,15 @@ def read_file(path: Path, kind: str) -> pd.DataFrame:
         sep = ";" if first.count(";") > first.count(",") else ","
         raw = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     lookup = {}
-    for c in COLUMNS[kind]:
-        lookup[_norm_header(c)] = c
-        lookup[_norm_header(ALIASES_UK[c])] = c
+    for f in vocabulary.fields(kind):
+        lookup[_norm_header(f.name)] = f.name
+        lookup[_norm_header(f.alias_uk)] = f.name
     raw.columns = [lookup.get(_norm_header(c), f"?{c}") for c in raw.columns]
-    out = pd.DataFrame({c: raw[c].astype(str).str.strip() if c in raw else "" for c in COLUMNS[kind]})
-    return out
+    return pd.DataFrame({c: raw[c].astype(str).str.strip() if c in raw else "" for c in _columns(kind)})
+
+
+def _columns(kind: str) -> list[str]:
+    return [f.name for f in vocabulary.fields(kind)]
 
 
 def _dates(s: pd.Series) -> pd.Series:
@@ -109,8 +113,6 @@ def _dates(s: pd.Series) -> pd.Series:
 
 def clean_rows(raw_dir: Path, reference_dir: Path | None = None, as_of: date | None = None) -> dict:
     """{kind: DataFrame of accepted rows (typed)}, plus '_counts': {kind: (rows_read, rows_kept)}."""
-    from vocabulary import locations
-
     reference_dir = Path(reference_dir) if reference_dir else locations.reference_dir()
     reg = pd.read_csv(reference_dir / "hromadas.csv", dtype=str, keep_default_na=False)
     by_pcode = reg.groupby("ocha_pcode")["katottg"].agg(lambda x: x.iloc[0] if len(x) == 1 else "")
@@ -121,7 +123,7 @@ def clean_rows(raw_dir: Path, reference_dir: Path | None = None, as_of: date | N
         files = sorted(p for p in Path(raw_dir).iterdir() if kind_of(p.name) == kind
                        and p.suffix.lower() in (".csv", ".xlsx"))
         if not files:
-            out[kind] = pd.DataFrame(columns=COLUMNS[kind])
+            out[kind] = pd.DataFrame(columns=_columns(kind))
             out["_counts"][kind] = (0, 0)
             continue
         df = pd.concat([read_file(p, kind) for p in files], ignore_index=True)
@@ -171,20 +173,18 @@ def clean_rows(raw_dir: Path, reference_dir: Path | None = None, as_of: date | N
     return out
 
 
-def calibration_figures(raw_dir: Path, reference_dir: Path | None = None,
-                        on: list[date] | None = None, tables: dict | None = None) -> dict[str, dict[str, float]]:
+def calibration_figures(raw_dir: Path, on: list[date], reference_dir: Path | None = None,
+                        tables: dict | None = None) -> dict[str, dict[str, float]]:
     """{ISO date: {officers, hromadas_covered, residents_covered, stations_open, oblasts,
     memoranda_active}} from the accepted rows of the files in ``raw_dir``; '_rows' holds
     {kind: [rows read, rows accepted]}."""
-    from vocabulary import locations
-
     reference_dir = Path(reference_dir) if reference_dir else locations.reference_dir()
     t = tables or clean_rows(raw_dir, reference_dir)
     reg = pd.read_csv(reference_dir / "hromadas.csv", dtype=str, keep_default_na=False)
     pop = pd.to_numeric(reg.set_index("katottg")["population_2022"], errors="coerce").fillna(0)
     off, st, mem = t["officers"], t["stations"], t["memoranda"]
     result: dict[str, dict[str, float]] = {}
-    for d in on or sorted(CALIBRATION):
+    for d in on:
         ts = pd.Timestamp(d)
         serving = off[(off["start_date"] <= ts) & (off["end_date"].isna() | (off["end_date"] >= ts))]
         covered = serving["hromada_katottg"].unique()

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from demo import generate, marker
-from demo.calibration import CALIBRATION, NATIONAL_PLAN
+from demo.calibration import NATIONAL_PLAN
 from demo.faults import KINDS as FAULT_KINDS
 from demo.generate import Settings, write_demo_files
 from tests.demo_oracle import calibration_figures, clean_rows
@@ -21,6 +21,17 @@ from vocabulary import locations
 
 AS_OF = date(2026, 11, 15)
 EARLY = date(2022, 3, 31)
+# The published figures (../shared/facts/program_milestones.csv) the demo is calibrated on; the
+# pilot is exact. docs/demo-data.md shows what the generator achieves.
+CALIBRATION: dict[date, dict[str, float]] = {
+    date(2019, 5, 29): {"officers": 34, "hromadas_covered": 22, "oblasts": 1},
+    date(2020, 2, 1): {"officers": 251, "hromadas_covered": 206, "residents_covered": 1_700_000, "oblasts": 7},
+    date(2021, 3, 3): {"officers": 450, "hromadas_covered": 273, "residents_covered": 3_500_000, "oblasts": 14},
+    date(2021, 5, 29): {"officers": 442, "hromadas_covered": 279, "residents_covered": 3_500_000, "oblasts": 19},
+    date(2021, 9, 15): {"officers": 632, "hromadas_covered": 372, "residents_covered": 6_400_000,
+                        "stations_open": 686, "oblasts": 21},
+}
+
 CONTRACT_REASONS = {"missing_required", "unknown_code", "bad_date", "bad_value", "outside_ukraine",
                     "future_date", "end_before_start", "duplicate_key"}
 
@@ -97,7 +108,7 @@ def test_earlier_as_of_keeps_earlier_rows(demo_a, demo_early):
 
 
 def test_pilot_is_exact(demo_a, tables_a):
-    fig = calibration_figures(demo_a[0], tables=tables_a)["2019-05-29"]
+    fig = calibration_figures(demo_a[0], [date(2019, 5, 29)], tables=tables_a)["2019-05-29"]
     assert fig["officers"] == 34
     assert fig["hromadas_covered"] == 22
     assert fig["oblasts"] == 1
@@ -105,7 +116,7 @@ def test_pilot_is_exact(demo_a, tables_a):
 
 @pytest.mark.parametrize("on", sorted(CALIBRATION)[1:])
 def test_calibration_within_ten_percent(demo_a, tables_a, on):
-    fig = calibration_figures(demo_a[0], tables=tables_a, on=[on])[on.isoformat()]
+    fig = calibration_figures(demo_a[0], [on], tables=tables_a)[on.isoformat()]
     for metric, target in CALIBRATION[on].items():
         if metric == "oblasts":
             assert fig["oblasts"] == target, (on, fig)
