@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 import vocabulary
-from demo.world import GRID_START, World
+from demo.world import World, days_to_datetime64
 from vocabulary import Field
 
 BOOLS = {"yes/no": ("yes", "no"), "так/ні": ("так", "ні"), "1/0": ("1", "0"), "true/false": ("TRUE", "FALSE")}
@@ -52,7 +52,7 @@ def fmt_days(days: np.ndarray, style: Style) -> np.ndarray:
     """Grid days -> date strings; -1 -> ''."""
     days = np.asarray(days, dtype=np.int64)
     uniq, inv = np.unique(days, return_inverse=True)
-    dt = pd.to_datetime(np.datetime64(GRID_START, "D") + uniq.astype("timedelta64[D]"))
+    dt = pd.to_datetime(days_to_datetime64(uniq))
     text = dt.strftime("%Y-%m-%d" if style.dates == "iso" else "%d.%m.%Y").to_numpy(dtype=object)
     text[uniq < 0] = ""
     return text[inv.reshape(days.shape)]

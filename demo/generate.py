@@ -49,7 +49,7 @@ from demo.survey import (
     wave_frame,
     waves,
 )
-from demo.world import HORIZON, World, day, load_world
+from demo.world import HORIZON, World, day, days_to_datetime64, load_world
 from etl.programme import find_files
 
 GENERATOR_VERSION = "2"  # bump when the same seed should give other data
@@ -175,7 +175,7 @@ def _bool_strings(values: np.ndarray, style: Style) -> np.ndarray:
 
 
 def _by_year(days: np.ndarray, lo: int, hi: int) -> np.ndarray:
-    years = pd.DatetimeIndex(np.datetime64("2019-01-01") + days.astype("timedelta64[D]")).year.to_numpy()
+    years = pd.DatetimeIndex(days_to_datetime64(days)).year.to_numpy()
     return (years >= lo) & (years <= hi)
 
 

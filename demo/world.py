@@ -8,7 +8,7 @@ Everything here is read-only reference data; no randomness.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +21,6 @@ from etl.territory import status_periods
 GRID_START = date(2019, 1, 1)
 HORIZON = date(2026, 12, 31)
 N_DAYS = (HORIZON - GRID_START).days + 1
-INVASION = date(2022, 2, 24)
 PILOT = date(2019, 5, 29)
 KYIV_CITY = "UA80000000000093317"
 LIST_FILE = "territories_hostilities_occupation_2025-05-07.csv"
@@ -34,11 +33,8 @@ def day(d: date | str) -> int:
     return (d - GRID_START).days
 
 
-def to_date(i: int) -> date:
-    return GRID_START + timedelta(days=int(i))
-
-
 def days_to_datetime64(idx: np.ndarray) -> np.ndarray:
+    """Grid days -> numpy dates (day precision)."""
     return np.datetime64(GRID_START, "D") + np.asarray(idx, dtype="int64").astype("timedelta64[D]")
 
 

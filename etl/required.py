@@ -70,7 +70,6 @@ SIZE_BANDS: tuple[tuple[int | None, str], ...] = (
     (100_000, "50-100k"),
     (None, "100k+"),
 )
-SIZE_BAND_ORDER = tuple(label for _, label in SIZE_BANDS) + ("unknown",)
 
 
 def size_band(population: float | None) -> str:
