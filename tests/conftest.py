@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -48,8 +49,6 @@ def app_db(demo_db, monkeypatch) -> Path:
 def dash_db(request) -> Path:
     """The warehouse the AppTest pages read: an explicit POG_DB that exists (a hand-built one),
     else the session's demo build."""
-    import os
-
     explicit = os.environ.get("POG_DB")
     if explicit and Path(explicit).exists():
         return Path(explicit)

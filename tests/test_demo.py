@@ -16,6 +16,7 @@ from demo import generate, marker
 from demo.calibration import NATIONAL_PLAN
 from demo.faults import KINDS as FAULT_KINDS
 from demo.generate import Settings, write_demo_files
+from demo.world import N_DAYS, day, load_world
 from tests.demo_oracle import calibration_figures, clean_rows
 from vocabulary import locations
 
@@ -133,15 +134,26 @@ def test_growth_after_2021_falls_short_of_the_plans(tables_a):
         assert 0.75 <= share <= 0.95, (year, share)
 
 
-def test_no_officer_serves_while_the_hromada_is_occupied(tables_a):
-    from demo.world import N_DAYS, day, load_world
+@pytest.fixture(scope="module")
+def world():
+    return load_world(locations.reference_dir())
 
-    w = load_world(locations.reference_dir())
-    pos = dict(zip(w.h["katottg"], w.h["i"], strict=False))
+
+def _positions(w, codes: pd.Series) -> np.ndarray:
+    """Each hromada code's row in the generator's world (its index into ``w.occupied``)."""
+    return codes.map(dict(zip(w.h["katottg"], w.h["i"], strict=False))).to_numpy()
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Dates -> grid days; no date (an open end) -> the last day of the grid."""
+    return np.array([N_DAYS - 1 if pd.isna(x) else day(x.date()) for x in dates])
+
+
+def test_no_officer_serves_while_the_hromada_is_occupied(tables_a, world):
+    w = world
     off = tables_a["officers"]
-    h = off["hromada_katottg"].map(pos).to_numpy()
-    s = np.array([day(x.date()) for x in off["start_date"]])
-    e = np.array([N_DAYS - 1 if pd.isna(x) else day(x.date()) for x in off["end_date"]])
+    h = _positions(w, off["hromada_katottg"])
+    s, e = _days(off["start_date"]), _days(off["end_date"])
     occ_cum = np.concatenate([np.zeros((w.n, 1), dtype=int), np.cumsum(w.occupied, axis=1)], axis=1)
     assert (occ_cum[h, e + 1] - occ_cum[h, s] == 0).all()
     # hromadas occupied since the invasion that had officers before it: all of them ended by then
@@ -239,15 +251,9 @@ def test_survey_shape(tables_a):
     assert s.groupby("wave")["hromada_katottg"].nunique().min() > 1000  # small hromadas appear
 
 
-def test_no_respondents_in_occupied_hromadas(tables_a):
-    from demo.world import day, load_world
-
-    w = load_world(locations.reference_dir())
-    pos = dict(zip(w.h["katottg"], w.h["i"], strict=False))
+def test_no_respondents_in_occupied_hromadas(tables_a, world):
     s = tables_a["trust_survey"]
-    h = s["hromada_katottg"].map(pos).to_numpy()
-    d = np.array([day(x.date()) for x in s["interview_date"]])
-    assert not w.occupied[h, d].any()
+    assert not world.occupied[_positions(world, s["hromada_katottg"]), _days(s["interview_date"])].any()
 
 
 def test_effects_move_only_covered_answers(demo_early, demo_early_no_effect):

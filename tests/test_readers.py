@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from etl.errors import InputFileError
-from etl.readers import read_table
+from etl.readers import iter_rows, read_head, read_table
+from tests.one_line_error import assert_one_line_error
 
 HEADER_UK = "Ідентифікатор поліцейського;Код громади (КАТОТТГ);Дата призначення\r\n"
 ROW_UK = "П-1;UA05020130000056031;01.03.2021\r\n"
@@ -86,13 +89,7 @@ def test_xlsx_first_sheet_header_in_first_non_empty_row_and_cell_types(tmp_path)
 
 # ---------------------------------------------------------------- bad files
 def raises(path: Path, *words: str) -> str:
-    with pytest.raises(InputFileError) as e:
-        read_table(path)
-    msg = str(e.value)
-    assert msg.startswith(f"{path.name}: ") and "\n" not in msg
-    for w in words:
-        assert w in msg, msg
-    return msg
+    return assert_one_line_error(lambda: read_table(path), path.name, *words)
 
 
 def test_empty_file(tmp_path):
@@ -115,8 +112,6 @@ def test_utf16_without_bom_is_binary(tmp_path):
 
 
 def test_random_bytes_are_not_a_spreadsheet(tmp_path):
-    import random
-
     rng = random.Random(7)
     data = bytes(rng.randrange(256) for _ in range(4000))
     raises(write(tmp_path, "officers.csv", data), "not a CSV text file")
@@ -136,8 +131,6 @@ def test_csv_named_xlsx_is_not_a_workbook(tmp_path):
 
 
 def test_broken_zip_is_not_a_workbook(tmp_path):
-    import zipfile
-
     with zipfile.ZipFile(tmp_path / "officers.xlsx", "w") as z:
         z.writestr("hello.txt", "not a workbook")
     raises(tmp_path / "officers.xlsx", "cannot be opened as an .xlsx workbook")
@@ -149,8 +142,6 @@ def test_row_with_more_fields_than_the_header(tmp_path):
 
 # ---------------------------------------------------------------- reading in chunks
 def test_chunks_keep_spreadsheet_row_numbers(tmp_path):
-    from etl.readers import iter_rows, read_head
-
     text = '\n;;\nid;name\n1;a\n\n2;"b\nc"\n;\n3;d\n4;e\n  ;  \n5;f\n'
     path = write(tmp_path, "officers.csv", text)
     head = read_head(path)
@@ -166,8 +157,6 @@ def test_chunks_keep_spreadsheet_row_numbers(tmp_path):
 
 
 def test_a_malformed_record_is_found_when_the_rows_are_read(tmp_path):
-    from etl.readers import iter_rows, read_head
-
     path = write(tmp_path, "officers.csv", "a,b\n" + "1,2\n" * 10 + "1,2,3\n")
     head = read_head(path)  # file-level checks parse the header record only
     with pytest.raises(InputFileError) as e:

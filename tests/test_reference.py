@@ -11,6 +11,7 @@ import pytest
 
 from etl import reference, schema
 from etl.errors import InputFileError
+from etl.reference import fill_missing_centres
 from etl.required import RequiredRule
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reference"
@@ -153,8 +154,6 @@ def test_real_bundle(tmp_path_factory):
 
 
 def test_hromadas_without_registry_centre_get_their_polygons_point():
-    from etl.reference import fill_missing_centres
-
     frame = pd.DataFrame({"katottg": ["UA80000000000093317", "UA12000000000000001"],
                           "centre_lat": pd.array([None, None], dtype="Float64"),
                           "centre_lon": pd.array([None, None], dtype="Float64"),
