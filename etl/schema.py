@@ -3,8 +3,9 @@
 - `create_schema(con)` runs etl/sql/schema.sql with each `{name}` filled in by the codes of a
   vocabulary list, so the core tables' CHECK constraints accept exactly the declared codes.
 - `check_derived(con)` runs the derived tables' tests after they are built (jaffle_shop's
-  vocabulary: unique keys, not-null and accepted values): a derived table that breaks its key or
-  produces a code the vocabulary does not declare stops the build instead of reaching a page.
+  vocabulary: unique keys, not-null and accepted values, and ranges for shares and counts): a
+  derived table that breaks its key, produces a code the vocabulary does not declare or a share
+  outside 0..1 stops the build instead of reaching a page.
 """
 
 from __future__ import annotations
@@ -48,21 +49,36 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 # ---------------------------------------------------------------- derived tables' tests
 @dataclass(frozen=True)
 class Check:
+    """The tests of one derived table or view. A key (``unique``) is also not null."""
+
     table: str
     unique: tuple[str, ...] = ()
     not_null: tuple[str, ...] = ()
     accepted: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    between: tuple[tuple[str, float, float | None], ...] = ()  # (column, low, high or None); NULL passes
 
+
+SHARE = (0.0, 1.0)
+TRUST_KEY = ("wave", "scope_katottg", "grp", "metric")
+TRUST_CODES = (("grp", vocabulary.SURVEY_GROUPS.codes), ("metric", METRICS))
 
 DERIVED_CHECKS = (
     Check("hromada_state_steps", unique=("katottg", "from_date"),
-          accepted=(("territory_status", vocabulary.TERRITORY_STATUSES.codes),)),
+          not_null=("territory_status", "is_partial_territory", "is_assessable"),
+          accepted=(("territory_status", vocabulary.TERRITORY_STATUSES.codes),),
+          between=(("officers_serving", 0, None), ("stations_open", 0, None), ("memoranda_in_force", 0, None))),
     Check("coverage_monthly", unique=("on_date", "katottg"), not_null=("status", "is_assessable"),
           accepted=(("status", vocabulary.STATUSES.codes),
                     ("territory_status", vocabulary.TERRITORY_STATUSES.codes))),
-    Check("rollout_monthly", unique=("on_date", "scope_katottg")),
-    Check("trust_summary", unique=("wave", "scope_katottg", "grp", "metric"),
-          accepted=(("grp", vocabulary.SURVEY_GROUPS.codes), ("metric", METRICS))),
+    Check("rollout_monthly", unique=("on_date", "scope_katottg"), between=(("covered_share", *SHARE),)),
+    Check("trust_summary", unique=TRUST_KEY, not_null=("share", "n_unweighted"), accepted=TRUST_CODES,
+          between=(("share", *SHARE), ("ci_low", *SHARE), ("ci_high", *SHARE), ("n_unweighted", 1, None))),
+    Check("wave_changes", unique=TRUST_KEY, not_null=("prev_wave", "change"), accepted=TRUST_CODES),
+    # Pairs of overlapping assignments of one officer. No set of its columns is unique (an officer
+    # with two overlapping assignments in one hromada makes two pairs with a third), so the pair's
+    # columns are held present and the overlap to last at least a day.
+    Check("officer_overlaps", not_null=("officer_id", "first_hromada", "second_hromada", "overlap_start"),
+          between=(("overlap_days", 1, None),)),
 )
 
 
@@ -77,15 +93,25 @@ def check_derived(con: duckdb.DuckDBPyConnection, checks=DERIVED_CHECKS) -> None
     for c in checks:
         if c.unique:
             cols = ", ".join(c.unique)
-            (n,) = con.execute(
+            [(n,)] = con.execute(
                 f"SELECT count(*) FROM (SELECT {cols} FROM {c.table} GROUP BY ALL HAVING count(*) > 1)"
-            ).fetchone()
+            ).fetchall()
             if n:
                 failures.append(f"{c.table}: {n} repeated key(s) ({cols})")
-        for col in c.not_null:
-            (n,) = con.execute(f"SELECT count(*) FROM {c.table} WHERE {col} IS NULL").fetchone()
-            if n:
-                failures.append(f"{c.table}.{col}: {n} NULL value(s)")
+        # the row-wise tests of a table in one scan: (failure text, SQL condition, bound values)
+        tests = [(f"{col}: {{}} NULL value(s)", f"{col} IS NULL", []) for col in (*c.unique, *c.not_null)]
+        for col, low, high in c.between:
+            bounds = f"{low}..{'' if high is None else high}"
+            if high is None:
+                tests.append((f"{col}: {{}} value(s) outside {bounds}", f"{col} < ?", [low]))
+            else:
+                tests.append((f"{col}: {{}} value(s) outside {bounds}", f"{col} NOT BETWEEN ? AND ?", [low, high]))
+        if tests:
+            [counts] = con.execute(  # fetchall: a result left unfinished would block the build's next query
+                "SELECT " + ", ".join(f"count(*) FILTER (WHERE {cond})" for _, cond, _ in tests) + f" FROM {c.table}",
+                [v for _, _, values in tests for v in values],
+            ).fetchall()
+            failures += [f"{c.table}.{text.format(n)}" for (text, _, _), n in zip(tests, counts, strict=True) if n]
         for col, codes in c.accepted:
             rows = con.execute(
                 f"SELECT DISTINCT {col} FROM {c.table} WHERE NOT list_contains(?::VARCHAR[], {col})",

@@ -21,6 +21,7 @@ oblast A                                     oblast B
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from pathlib import Path
 
@@ -500,3 +501,24 @@ def test_officer_overlaps(con):
         ("o6", B2, B1, date(2021, 1, 1), date(2021, 2, 15)),
         ("o7", B2, B2, date(2021, 3, 1), date(2021, 6, 30)),
     ]  # o3's move A2 -> A1 (end 2020-05-31, start 2020-06-01) is not an overlap
+
+
+# ---------------------------------------------------------------- the derived tables' tests
+def test_every_derived_table_and_view_is_tested(con):
+    tables = {name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    core = set(re.findall(r"CREATE TABLE (\w+)", schema.schema_sql()))
+    assert tables - core == {c.table for c in schema.DERIVED_CHECKS}
+
+
+def test_a_share_outside_0_to_1_or_a_missing_key_stops_the_build():
+    db = duckdb.connect(":memory:")
+    db.execute("CREATE TABLE trust_summary AS SELECT 'W1' AS wave, 'UA' AS scope_katottg, 'all' AS grp, "
+               "'trust' AS metric, 1.5 AS share, 0.9 AS ci_low, 1.0 AS ci_high, 10 AS n_unweighted")
+    checks = [c for c in schema.DERIVED_CHECKS if c.table == "trust_summary"]
+    with pytest.raises(schema.DerivedCheckError, match=r"trust_summary\.share: 1 value\(s\) outside 0\.0\.\.1\.0"):
+        schema.check_derived(db, checks)
+    db.execute("UPDATE trust_summary SET share = 0.95, wave = NULL")
+    with pytest.raises(schema.DerivedCheckError, match=r"^trust_summary\.wave: 1 NULL value\(s\)$"):
+        schema.check_derived(db, checks)
+    db.execute("UPDATE trust_summary SET wave = 'W1'")
+    schema.check_derived(db, checks)
