@@ -26,9 +26,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from etl import bundle
 from etl.errors import InputFileError
 from etl.geometry import sha256_file
-from etl.reference import read_bundle_csv
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def oblast_code(short_name: str, oblasts: list[tuple[str, str]]) -> str | None:
 def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     if not path.is_file():
         raise InputFileError(path.name, f"facts file not found in {path.parent}")
-    return read_bundle_csv(path, columns)[0]
+    return bundle.read_csv(path, columns)[0]
 
 
 def _required(value: str, name: str) -> str:

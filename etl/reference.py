@@ -16,7 +16,7 @@ import pandas as pd
 from shapely.geometry import shape
 
 import vocabulary
-from etl import geometry, territory
+from etl import bundle, geometry, territory
 from etl.errors import InputFileError
 from etl.required import RequiredRule, size_band
 from vocabulary import locations
@@ -139,25 +139,8 @@ def reference_files(reference_dir: Path) -> dict[str, Path]:
     return files
 
 
-def read_bundle_csv(
-    path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()
-) -> tuple[pd.DataFrame, str | None]:
-    """A UTF-8 CSV of the shared bundle (reference or facts) as trimmed strings, with its unknown
-    extra columns; a missing column or unreadable file is an InputFileError."""
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputFileError(path.name, f"cannot be read as UTF-8 CSV ({exc})") from None
-    df.columns = [c.strip() for c in df.columns]
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise InputFileError(path.name, f"required column(s) missing: {', '.join(missing)}")
-    extra = [c for c in df.columns if c not in required and c not in optional]
-    return df.apply(lambda s: s.str.strip()), (",".join(extra) or None)
-
-
 def read_oblasts(path: Path) -> tuple[pd.DataFrame, str | None]:
-    raw, ignored = read_bundle_csv(path, OBLAST_COLUMNS, OPTIONAL_OBLAST_COLUMNS)
+    raw, ignored = bundle.read_csv(path, OBLAST_COLUMNS, OPTIONAL_OBLAST_COLUMNS)
     _check_codes(path, raw["katottg"])
     out = pd.DataFrame(
         {
@@ -174,7 +157,7 @@ def read_oblasts(path: Path) -> tuple[pd.DataFrame, str | None]:
 
 def read_hromadas(path: Path, polygon_codes: set[str], rule: RequiredRule) -> tuple[pd.DataFrame, str | None, int]:
     """Registry rows -> the columns of ``hromadas``; returns (frame, ignored columns, rows read)."""
-    raw, ignored = read_bundle_csv(path, HROMADA_COLUMNS)
+    raw, ignored = bundle.read_csv(path, HROMADA_COLUMNS)
     _check_codes(path, raw["katottg"])
     population = _int(raw["population_2022"])
     area = _num(raw["area_km2_official"]).fillna(_num(raw["area_km2_geom"]))

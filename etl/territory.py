@@ -41,6 +41,7 @@ from pathlib import Path
 import pandas as pd
 
 import vocabulary
+from etl import bundle
 from etl.errors import InputFileError
 
 logger = logging.getLogger(__name__)
@@ -151,15 +152,7 @@ def read_status_list(list_csv: Path, hromadas: pd.DataFrame) -> StatusList:
 def _read_list(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise InputFileError(path.name, "file not found")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputFileError(path.name, f"cannot be read as UTF-8 CSV ({exc})") from None
-    raw.columns = [c.strip() for c in raw.columns]
-    missing = [c for c in LIST_COLUMNS if c not in raw.columns]
-    if missing:
-        raise InputFileError(path.name, f"required column(s) missing: {', '.join(missing)}")
-    return raw[list(LIST_COLUMNS)]
+    return bundle.read_csv(path, LIST_COLUMNS)[0][list(LIST_COLUMNS)]
 
 
 def parse_date(text: str) -> date:
