@@ -165,6 +165,9 @@ def test_missing_column_is_a_file_error(tmp_path):
         territory.status_periods(bad, _hromadas())
     with pytest.raises(InputFileError, match="not found"):
         territory.status_periods(tmp_path / "absent.csv", _hromadas())
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(InputFileError, match="empty.csv: cannot be read as UTF-8 CSV"):
+        territory.status_periods(tmp_path / "empty.csv", _hromadas())
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="shared reference bundle not available")
