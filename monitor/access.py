@@ -208,7 +208,8 @@ def viewer_for(login: bool, user: Mapping, roles: RoleTable | RolesFileError | N
 
 # ---------------------------------------------------------------- where the server answers
 ALLOW_OPEN_ENV = "POG_ALLOW_OPEN_WITHOUT_LOGIN"  # =1: serve a non-loopback address with no login
-LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+# Host-header spellings of loopback ('[::1]' as Starlette keeps it, '::1' as urlsplit gives it)
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]", "::1")
 
 
 def is_loopback(address: str) -> bool:

@@ -32,14 +32,21 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(db: Path, port: int | None = None, timeout: float = 60.0):
-    """Serve dashboard.py on 127.0.0.1 against ``db``; yield the base URL; always stop the server."""
+def streamlit_server(db: Path, port: int | None = None, timeout: float = 60.0, *,
+                     secrets: Path | None = None, env: dict[str, str] | None = None):
+    """Serve the dashboard as `./pog start` does (serve.py) on 127.0.0.1 against ``db``; yield the
+    base URL; always stop the server.
+
+    ``secrets``: the secrets.toml to read (login mode when it has an [auth] section); by default
+    none, so a developer's own .streamlit/secrets.toml never turns the tests into login mode.
+    """
     port = port or free_port()
-    env = {**os.environ, "POG_DB": str(db)}
+    env = {**os.environ, "POG_DB": str(db), **(env or {})}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "serving", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+         "--server.fileWatcherType", "none",
+         "--secrets.files", str(secrets or REPO_ROOT / "tests" / "no-secrets.toml")],
         cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
