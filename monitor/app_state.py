@@ -373,7 +373,8 @@ def account(who: access.Viewer) -> None:
                        icon=":material/lan:")
         return
     with st.sidebar:
-        st.caption(t("access.signed_in", lg, identity=who.identity, role=role_text(who.role, lg)))
+        # st.text: an identity from the provider is text, never Markdown (an e-mail would become a link)
+        st.text(t("access.signed_in", lg, identity=who.identity, role=role_text(who.role, lg)))
         st.button(t("access.logout", lg), icon=":material/logout:", on_click=st.logout, key="access_logout")
 
 

@@ -31,6 +31,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class BaseURL(str):
+    """The served base URL; `.pid` is the server process's id (for the benchmarks' CPU and memory)."""
+
+    pid: int
+
+
 @contextlib.contextmanager
 def streamlit_server(db: Path, port: int | None = None, timeout: float = 60.0, *,
                      secrets: Path | None = None, env: dict[str, str] | None = None):
@@ -49,7 +55,8 @@ def streamlit_server(db: Path, port: int | None = None, timeout: float = 60.0, *
          "--secrets.files", str(secrets or REPO_ROOT / "tests" / "no-secrets.toml")],
         cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = BaseURL(f"http://127.0.0.1:{port}")
+    base.pid = proc.pid
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -139,8 +139,8 @@ def test_officer_assignments_on_profiles_obey_the_role(dash_db, roles, places, e
 
 def test_the_sidebar_names_the_identity_and_role_with_a_sign_out_button(dash_db, roles, places):
     at = run_as(signed_in("oblast@npu.test"), "views/rollout.py", "en")
-    caption = [c.value for c in at.sidebar.caption]
-    assert any(c.startswith("oblast@npu.test · ") for c in caption), caption
+    texts = [c.value for c in at.sidebar.text]
+    assert any(c.startswith("oblast@npu.test · ") for c in texts), texts
     assert t("access.logout", "en") in [b.label for b in at.sidebar.button]
     assert at.title[0].value == t("rollout.title", "en")
 
