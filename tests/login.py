@@ -9,13 +9,10 @@ from __future__ import annotations
 import contextlib
 import json
 import secrets
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-from tests.streamlit_server import free_port, streamlit_server
+from tests.streamlit_server import free_port, serving_process, streamlit_server
 
 CLIENT_ID, CLIENT_SECRET = "pog-monitor", "test-client-secret"
 
@@ -28,30 +25,9 @@ def oidc_provider(users: list[dict], timeout: float = 30.0):
     args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)]
     for user in users:
         args += ["--user-claims", json.dumps(user)]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/.well-known/openid-configuration", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError(f"oidc-provider-mock exited: {proc.stderr.read().decode()[-2000:]}")
-            if time.monotonic() > deadline:
-                raise TimeoutError("oidc-provider-mock did not start")
-            time.sleep(0.2)
+    with serving_process(args, f"{base}/.well-known/openid-configuration", timeout):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def write_secrets(path: Path, app_base: str, provider_base: str) -> Path:

@@ -38,6 +38,35 @@ class BaseURL(str):
 
 
 @contextlib.contextmanager
+def serving_process(args: list[str], ready_url: str, timeout: float = 60.0, **popen):
+    """Start a server process, wait until `ready_url` answers 200, yield the process; always stop
+    it by its PID (terminate, then kill)."""
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **popen)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(ready_url, timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None:
+                raise RuntimeError(f"{args[2]} exited: {proc.stderr.read().decode()[-2000:]}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{args[2]} did not answer {ready_url}")
+            time.sleep(0.3)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
 def streamlit_server(db: Path, port: int | None = None, timeout: float = 60.0, *,
                      secrets: Path | None = None, env: dict[str, str] | None = None):
     """Serve the dashboard as `./pog start` does (serve.py) on 127.0.0.1 against ``db``; yield the
@@ -47,38 +76,15 @@ def streamlit_server(db: Path, port: int | None = None, timeout: float = 60.0, *
     none, so a developer's own .streamlit/secrets.toml never turns the tests into login mode.
     """
     port = port or free_port()
-    env = {**os.environ, "POG_DB": str(db), **(env or {})}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "serving", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none",
-         "--secrets.files", str(secrets or REPO_ROOT / "tests" / "no-secrets.toml")],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
     base = BaseURL(f"http://127.0.0.1:{port}")
-    base.pid = proc.pid
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {proc.stderr.read().decode()[-2000:]}")
-            if time.monotonic() > deadline:
-                raise TimeoutError("streamlit did not become healthy")
-            time.sleep(0.3)
+    args = [sys.executable, "-m", "serving", "--server.address", "127.0.0.1",
+            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none",
+            "--secrets.files", str(secrets or REPO_ROOT / "tests" / "no-secrets.toml")]
+    with serving_process(args, f"{base}/_stcore/health", timeout, cwd=REPO_ROOT,
+                         env={**os.environ, "POG_DB": str(db), **(env or {})}) as proc:
+        base.pid = proc.pid
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @contextlib.contextmanager
