@@ -1,4 +1,4 @@
-"""POG Monitor (Монітор ПОГ): the entrypoint — page config, language, navigation."""
+"""POG Monitor (Монітор ПОГ): the entrypoint — page config, language, login, navigation."""
 
 import streamlit as st
 
@@ -32,8 +32,19 @@ def _home() -> None:
 
 
 home = st.Page(_home, title=t("nav.overview", lang), url_path="home", default=True, visibility="hidden")
-page = st.navigation([home, *pages.values()])
+# Login and roles (docs/access.md): the navigation is the same for everyone, so a page path in the
+# URL never changes what runs; for whom the pages are closed, none runs and the menu is hidden.
+refusal = app_state.serving_refusal()
+who = app_state.viewer()
+admitted = who.may_enter and refusal is None
+page = st.navigation([home, *pages.values()], position="sidebar" if admitted else "hidden")
 st.sidebar.caption(t("common.app_name", lang))
+if refusal:
+    st.error(refusal)
+    st.stop()
+if not who.may_enter:
+    app_state.gate(who)
+app_state.account(who)
 
 if not app_state.db_exists():
     app_state.database_missing_message()

@@ -6,7 +6,8 @@
 For each scale: demo files are generated once, then a full build from nothing (no geometry
 cache), a rebuild with unchanged reference, each page's server-side time cold and warm (AppTest,
 fresh process per page), and the map page's bytes in a real browser; at ×1 also the browser's
-time from navigation to the drawn map.
+time from navigation to the drawn map; then 25 signed-in sessions at once over Streamlit's
+protocol (bench/bench_load.py; 2 with --quick).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from bench.bench_browser import bench_browser
 from bench.bench_build import bench_build
+from bench.bench_load import bench_load
 from bench.bench_pages import bench_pages
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,7 +46,10 @@ def run(scales: list[int], quick: bool, workdir: Path) -> dict:
         pages = bench_pages(db, repeat=2 if quick else 5)
         print(f"scale ×{scale}: browser …", flush=True)
         browser = bench_browser(db, runs=1 if quick else 3)
-        results["scales"][scale] = {"build": build, "pages": pages, "browser": browser}
+        print(f"scale ×{scale}: signed-in sessions at once …", flush=True)
+        load = bench_load(db, sessions=2 if quick else 25)
+        load["load_average_1min"] = round(os.getloadavg()[0], 1)
+        results["scales"][scale] = {"build": build, "pages": pages, "browser": browser, "load": load}
     return results
 
 
@@ -78,11 +83,38 @@ def markdown(results: dict, command: str) -> str:
         lambda r: f"{r['browser']['map_page_mb_sent']:.2f} / {r['browser']['map_page_mb_sent_warm_cache']:.2f}")
     row("map drawn after navigation, empty cache / returning (s)",
         lambda r: f"{r['browser']['map_drawn_s_median']:.2f} / {r['browser']['map_drawn_s_median_warm_cache']:.2f}")
+    lines += load_section(results)
     lines += ["", "Raw figures: `bench/results/latest.json`.", ""]
     findings = REPO / "bench" / "findings.md"
     if findings.exists():
         lines += [findings.read_text(encoding="utf-8")]
     return "\n".join(lines)
+
+
+def load_section(results: dict) -> list[str]:
+    """Signed-in sessions at once (bench/bench_load.py): per scale, each step's median / slowest."""
+    scales = [s for s in results["scales"] if "load" in results["scales"][s]]
+    if not scales:
+        return []
+    first = results["scales"][scales[0]]["load"]
+    lines = ["", f"### {first['sessions']} signed-in sessions at once (bench/bench_load.py)", "",
+             "Each session signs in through the identity provider, then all open the coverage map, narrow it "
+             "to their oblast and open the rollout page, at once, on a freshly started server.", "",
+             "| | " + " | ".join(f"×{s}" for s in scales) + " |", "|---|" + "---:|" * len(scales)]
+
+    def row(label, fn):
+        lines.append(f"| {label} | " + " | ".join(fn(results["scales"][s]["load"]) for s in scales) + " |")
+
+    row("sessions served / failed", lambda r: f"{r['served']} / {r['failed']}")
+    for step in first["pages"]:
+        row(f"{step}: median / slowest (s)",
+            lambda r, step=step: f"{r['pages'][step]['median_s']:.2f} / {r['pages'][step]['slowest_s']:.2f}")
+    row("all sign-ins / all sessions (s)", lambda r: f"{r['sign_in_all_s']:.1f} / {r['sessions_all_s']:.1f}")
+    row("server CPU (s; % of one core)", lambda r: f"{r['server_cpu_s']:.1f}; {r['server_cpu_pct_of_one_core']} %")
+    row("server memory before / peak / after (MB)",
+        lambda r: f"{r['server_rss_mb_before']:,} / {r['server_rss_mb_peak']:,} / {r['server_rss_mb_after']:,}")
+    row("machine load average (1 min) at the end", lambda r: f"{r.get('load_average_1min', '—')}")
+    return lines
 
 
 def main() -> None:

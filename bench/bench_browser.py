@@ -2,9 +2,10 @@
 
     .venv/bin/python -m bench.bench_browser --db data/processed/pog.duckdb [--runs 3]
 
-Bytes are what the network delivered to a browser with an empty cache (Chrome DevTools
-protocol: encoded body sizes of HTTP responses plus WebSocket frames, where Streamlit sends
-the figure). "Drawn" means the map library reports all hromada polygons rendered.
+Bytes are what the server sent to a browser with an empty cache, and to a returning one, counted
+on the wire by a relay between the two (bench/wire.py): HTTP headers and bodies as encoded, and the
+WebSocket frames (where Streamlit sends the figure) as compressed. "Drawn" means the map library
+reports all hromada polygons rendered.
 """
 
 from __future__ import annotations
@@ -19,39 +20,37 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.wire import WireCounter  # noqa: E402
 from tests.streamlit_server import chromium, streamlit_server  # noqa: E402
 from tests.test_browser import drawn_at_least  # noqa: E402
 
 
-def measure_map(browser, base: str, expected_shapes: int = 1470, context=None) -> dict:
-    """One visit of the map page; a fresh context means an empty browser cache."""
+def measure_map(browser, wire: WireCounter, expected_shapes: int = 1470, context=None) -> dict:
+    """One visit of the map page through the counting relay; a fresh context means an empty
+    browser cache."""
     own = context is None
     context = context or browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    totals = {"http": 0, "ws": 0}
-    cdp.on("Network.loadingFinished", lambda e: totals.__setitem__("http", totals["http"] + e["encodedDataLength"]))
-    cdp.on("Network.webSocketFrameReceived",
-           lambda e: totals.__setitem__("ws", totals["ws"] + len(e["response"]["payloadData"])))
+    wire.reset()
     started = time.perf_counter()
-    page.goto(f"{base}/coverage-map?lang=uk")
+    page.goto(f"http://127.0.0.1:{wire.port}/coverage-map?lang=uk")
     page.wait_for_function(drawn_at_least(expected_shapes), timeout=60000, polling=50)
     drawn_s = time.perf_counter() - started
     page.wait_for_timeout(1500)  # let trailing frames (station points, tables) arrive before counting bytes
+    sent = wire.received()
     page.close()
     if own:
         context.close()
-    return {"drawn_s": drawn_s, "http_bytes": totals["http"], "ws_bytes": totals["ws"]}
+    return {"drawn_s": drawn_s, "http_bytes": sent["http"], "ws_bytes": sent["websocket"]}
 
 
 def bench_browser(db: Path, runs: int = 3) -> dict:
-    with streamlit_server(db) as base, chromium() as browser:
-        measure_map(browser, base)  # first visit warms the server's caches; not counted
-        results = [measure_map(browser, base) for _ in range(runs)]
+    with streamlit_server(db) as base, WireCounter(int(base.rsplit(":", 1)[1])) as wire, chromium() as browser:
+        measure_map(browser, wire)  # first visit warms the server's caches; not counted
+        results = [measure_map(browser, wire) for _ in range(runs)]
         returning = browser.new_context(viewport={"width": 1440, "height": 1000})
-        measure_map(browser, base, context=returning)  # fills this browser's cache
-        warm = [measure_map(browser, base, context=returning) for _ in range(runs)]
+        measure_map(browser, wire, context=returning)  # fills this browser's cache
+        warm = [measure_map(browser, wire, context=returning) for _ in range(runs)]
         returning.close()
     return {
         "map_drawn_s_median_warm_cache": round(statistics.median(r["drawn_s"] for r in warm), 2),

@@ -137,10 +137,13 @@ class Lookups:
     oblast_codes: dict[str, str]
     centre_lat: dict[str, float]
     centre_lon: dict[str, float]
+    hromada_oblast: dict[str, str] = field(default_factory=dict)  # hromada KATOTTG -> its oblast
+    # 'UA05' -> that oblast's code: the level-1 digits of any KATOTTG code name its oblast
+    oblast_prefixes: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_db(cls, con: duckdb.DuckDBPyConnection) -> Lookups:
-        h = con.execute("SELECT katottg, ocha_pcode, centre_lat, centre_lon FROM hromadas").df()
+        h = con.execute("SELECT katottg, ocha_pcode, oblast_katottg, centre_lat, centre_lon FROM hromadas").df()
         o = con.execute("SELECT oblast_katottg FROM oblasts").df()
         centres = h.dropna(subset=["centre_lat", "centre_lon"])
         return cls(
@@ -148,7 +151,18 @@ class Lookups:
             oblast_codes=parsing.code_lookup(o["oblast_katottg"]),
             centre_lat=dict(zip(centres["katottg"], centres["centre_lat"], strict=True)),
             centre_lon=dict(zip(centres["katottg"], centres["centre_lon"], strict=True)),
+            hromada_oblast=dict(zip(h["katottg"], h["oblast_katottg"], strict=True)),
+            oblast_prefixes={str(c)[:4].upper(): str(c) for c in o["oblast_katottg"]},
         )
+
+    def row_oblast(self, codes: pd.Series, kind_of_code: str) -> pd.Series:
+        """The oblast each row names: its hromada's (or, for a target, its oblast code); when the
+        code is unknown, the oblast its level-1 digits name; else None."""
+        norm = parsing.normalise_code(codes)
+        known = (norm.map(self.hromada_codes).map(self.hromada_oblast) if kind_of_code == "hromada_code"
+                 else norm.map(self.oblast_codes))
+        by_prefix = norm.str[:4].map(self.oblast_prefixes)
+        return known.fillna(by_prefix).astype("object").where(lambda s: s.notna(), None)
 
 
 _PARSE_REASON = {"date": "bad_date", "hromada_code": "unknown_code", "oblast_code": "unknown_code"}
@@ -171,6 +185,7 @@ class _Checker:
         self.faulty |= mask
         vals = (self.raw[column] if value is None else value)[mask]
         self.parts.append(pd.DataFrame({
+            "_pos": np.flatnonzero(mask),
             "file": self.raw["source_file"][mask].to_numpy(),
             "row": self.raw["source_row"][mask].to_numpy(),
             "column": column,
@@ -179,11 +194,19 @@ class _Checker:
             "_order": self.raw["_order"][mask].to_numpy(),
         }))
 
-    def rejects(self) -> pd.DataFrame:
+    def rejects(self, kind: str, lookups: Lookups) -> pd.DataFrame:
+        """The rejects, each with the oblast its row names (looked up for rejected rows only)."""
+        columns = ["file", "row", "column", "value", "reason", "oblast_katottg"]
         if not self.parts:
-            return pd.DataFrame(columns=["file", "row", "column", "value", "reason"])
+            return pd.DataFrame(columns=columns)
         out = pd.concat(self.parts, ignore_index=True)
-        return out.sort_values(["_order", "row"], kind="stable").drop(columns="_order")
+        code_field = next((f for f in contract.fields(kind) if f.type in ("hromada_code", "oblast_code")), None)
+        if code_field is None:
+            out["oblast_katottg"] = None
+        else:
+            codes = self.raw[code_field.name].iloc[out["_pos"].to_numpy()].reset_index(drop=True)
+            out["oblast_katottg"] = lookups.row_oblast(codes, code_field.type)
+        return out.sort_values(["_order", "row"], kind="stable")[columns]
 
 
 def _parse_field(f: Field, s: pd.Series) -> parsing.Parsed:
@@ -277,7 +300,7 @@ def check_rows(kind: str, raw: pd.DataFrame, lookups: Lookups, build_date: date,
     out = pd.DataFrame({name: v[good] for name, v in values.items()})
     out["source_file"] = raw["source_file"][good]
     out["source_row"] = raw["source_row"][good]
-    return out.reset_index(drop=True), ck.rejects(), ck.faulty
+    return out.reset_index(drop=True), ck.rejects(kind, lookups), ck.faulty
 
 
 def _key_text(values: dict[str, pd.Series], key: tuple[str, ...]) -> pd.Series:
@@ -344,8 +367,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, kind: 
 def _insert_rejects(con: duckdb.DuckDBPyConnection, rejects: pd.DataFrame) -> None:
     if rejects.empty:
         return
-    _on_frame(con, rejects, 'INSERT INTO rejects (file, row, "column", value, reason) '
-                            'SELECT file, row, "column", value, reason FROM _pog_in')
+    _on_frame(con, rejects, 'INSERT INTO rejects (file, row, "column", value, reason, oblast_katottg) '
+                            'SELECT file, row, "column", value, reason, oblast_katottg FROM _pog_in')
 
 
 def _on_frame(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, sql: str) -> duckdb.DuckDBPyRelation:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from monitor import db, export
+from monitor import access, db, export
 from monitor.formatting import fmt_date, fmt_datetime
 from monitor.i18n import DEFAULT_LANG, LANGS, name_col, t
 from monitor.maps import TOPOJSON_URL
@@ -283,3 +284,121 @@ def database_missing_message() -> None:
     st.error(t("common.db_missing", lg, path=str(db.db_path())))
     st.code(".venv/bin/python -m etl demo     # " + t("common.db_missing_demo", lg) + "\n"
             ".venv/bin/python -m etl build    # " + t("common.db_missing_build", lg), language="bash")
+
+
+# ---------------------------------------------------------------- who is looking (monitor.access)
+def _auth_section() -> dict:
+    """secrets.toml's [auth] section ({} when there is none, or no secrets file at all)."""
+    try:
+        section = st.secrets.get("auth")
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return {}
+    return dict(section) if section else {}
+
+
+def login_configured() -> bool:
+    return access.login_configured(_auth_section())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _role_table(path: str, mtime_ns: int, known_oblasts: tuple[str, ...]):
+    """The roles file, re-read when it changes; the error instead when it cannot be used."""
+    try:
+        return access.load_roles(Path(path), known_oblasts or None)
+    except access.RolesFileError as e:
+        return e
+
+
+def viewer() -> access.Viewer:
+    """Who runs this session: local mode, signed out, no role, or admitted with a role."""
+    login = login_configured()
+    if not login:
+        return access.viewer_for(False, {}, None)
+    path = access.roles_file()
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except OSError:
+        mtime = 0
+    known = tuple(data(db.oblasts)["oblast_katottg"]) if db_exists() else ()
+    return access.viewer_for(True, st.user.to_dict(), _role_table(str(path), mtime, known))
+
+
+def serving_refusal() -> str | None:
+    """Why this session must not be served (an open address without login, a foreign Host), or None."""
+    lg = lang()
+    address = st.get_option("server.address") or ""
+    if access.open_without_login(address, login_configured(), os.environ):
+        return t("access.refused_open", lg, address=address or "0.0.0.0", flag=access.ALLOW_OPEN_ENV)
+    host = st.context.headers.get("host") if st.context.headers else None
+    if host and not access.host_allowed(host, st.get_option("server.allowedHosts")):
+        return t("access.refused_host", lg)
+    return None
+
+
+def gate(who: access.Viewer) -> None:
+    """The whole page for a viewer the pages are closed to (signed out, no role, broken roles
+    file), then st.stop(): nothing of the dashboard runs for them."""
+    lg = lang()
+    st.title(t(f"access.{who.state}.title", lg))
+    if who.state == access.SIGNED_OUT:
+        st.markdown(t("access.signed_out.text", lg))
+        st.button(t("access.login", lg), type="primary", icon=":material/login:", on_click=st.login,
+                  key="access_login")
+    else:
+        st.markdown(t(f"access.{who.state}.text", lg))
+        if who.identity:
+            st.text(t("access.identity", lg, identity=who.identity))
+        if who.problem:
+            st.code(who.problem, language=None)
+        st.button(t("access.logout", lg), icon=":material/logout:", on_click=st.logout, key="access_logout")
+    st.stop()
+
+
+def role_text(role: access.Role, lg: str) -> str:
+    if role.kind == access.OBLAST:
+        return t("access.role.oblast", lg, oblast=oblast_options(lg).get(role.oblast, role.oblast))
+    return t(f"access.role.{role.kind}", lg)
+
+
+def account(who: access.Viewer) -> None:
+    """Sidebar: who is signed in, with which role, and the sign-out button; in local mode a banner
+    on the page saying that there is no login and where the dashboard answers."""
+    lg = lang()
+    if who.state == access.LOCAL:
+        address = st.get_option("server.address") or "0.0.0.0"
+        if access.is_loopback(address):
+            st.info(t("access.local_banner", lg, address=address), icon=":material/computer:")
+        else:
+            st.warning(t("access.open_banner", lg, address=address, flag=access.ALLOW_OPEN_ENV),
+                       icon=":material/lan:")
+        return
+    with st.sidebar:
+        # st.text: an identity from the provider is text, never Markdown (an e-mail would become a link)
+        st.text(t("access.signed_in", lg, identity=who.identity, role=role_text(who.role, lg)))
+        st.button(t("access.logout", lg), icon=":material/logout:", on_click=st.logout, key="access_logout")
+
+
+def current_role() -> access.Role:
+    """The role of this session (dashboard.py has already stopped anyone without one)."""
+    who = viewer()
+    if who.role is None:  # a page run without the frame's gate: show nothing
+        st.stop()
+    return who.role
+
+
+def sees_assignments(oblast: str) -> bool:
+    """Whether this session may see officer assignments (ids, dates) of a hromada in `oblast`."""
+    return access.assignment_scope(current_role()).allows(oblast)
+
+
+def quality_rows(df: pd.DataFrame, *oblast_columns: str) -> pd.DataFrame:
+    """The rejected rows or overlaps this session may see (the data-quality page's lists)."""
+    return access.restrict(df, access.quality_scope(current_role()), *oblast_columns)
+
+
+def quality_scope_note() -> None:
+    """A caption saying whose rows the data-quality lists hold, when the role narrows them."""
+    role = current_role()
+    if not access.quality_scope(role).every_oblast:
+        lg = lang()
+        st.caption(t("access.quality_scoped", lg, oblast=oblast_options(lg).get(role.oblast, role.oblast)))

@@ -44,11 +44,12 @@ REJECTS_SHOWN = 1000  # rows of the rejects table shown on the page (downloads h
 
 def rejects(con: duckdb.DuckDBPyConnection, file: str | None = None,
             reason: str | None = None) -> pd.DataFrame:
-    """Rejected rows (file, row, column, value, reason code), optionally for one file / reason."""
+    """Rejected rows (file, row, column, value, reason code, the row's oblast), optionally for one
+    file / reason."""
     return query(
         con,
         """
-        SELECT file, "row", "column", value, reason
+        SELECT file, "row", "column", value, reason, oblast_katottg
         FROM rejects
         WHERE (?::VARCHAR IS NULL OR file = ?) AND (?::VARCHAR IS NULL OR reason = ?)
         ORDER BY file, "row", "column"
@@ -76,7 +77,8 @@ def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def overlaps(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Officers assigned to two hromadas at once (officer_overlaps view), with hromada names."""
+    """Officers assigned to two hromadas at once (officer_overlaps view), with hromada names and
+    the oblast of each."""
     return query(
         con,
         """
@@ -85,7 +87,8 @@ def overlaps(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                o.second_hromada, h2.name_uk AS second_name_uk,
                coalesce(h2.name_en, h2.name_uk) AS second_name_en,
                strftime(o.overlap_start, '%Y-%m-%d') AS overlap_start,
-               strftime(o.overlap_end, '%Y-%m-%d') AS overlap_end
+               strftime(o.overlap_end, '%Y-%m-%d') AS overlap_end,
+               h1.oblast_katottg AS first_oblast, h2.oblast_katottg AS second_oblast
         FROM officer_overlaps AS o
         LEFT JOIN hromadas AS h1 ON h1.katottg = o.first_hromada
         LEFT JOIN hromadas AS h2 ON h2.katottg = o.second_hromada

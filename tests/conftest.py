@@ -60,3 +60,12 @@ def con(dash_db):
     c = duckdb.connect(str(dash_db), read_only=True)
     yield c
     c.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_real_secrets(tmp_path_factory):
+    """AppTest runs read st.secrets: never a developer's own .streamlit/secrets.toml, which would
+    put every page test in login mode. A test that wants login mode sets at.secrets (tests/apptest.py)."""
+    from streamlit import config
+
+    config.set_option("secrets.files", [str(tmp_path_factory.mktemp("secrets") / "none.toml")])

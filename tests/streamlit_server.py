@@ -31,33 +31,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class BaseURL(str):
+    """The served base URL; `.pid` is the server process's id (for the benchmarks' CPU and memory)."""
+
+    pid: int
+
+
 @contextlib.contextmanager
-def streamlit_server(db: Path, port: int | None = None, timeout: float = 60.0):
-    """Serve dashboard.py on 127.0.0.1 against ``db``; yield the base URL; always stop the server."""
-    port = port or free_port()
-    env = {**os.environ, "POG_DB": str(db)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
+def serving_process(args: list[str], ready_url: str, timeout: float = 60.0, **popen):
+    """Start a server process, wait until `ready_url` answers 200, yield the process; always stop
+    it by its PID (terminate, then kill)."""
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **popen)
     try:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                with urllib.request.urlopen(ready_url, timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
             if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {proc.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"{args[2]} exited: {proc.stderr.read().decode()[-2000:]}")
             if time.monotonic() > deadline:
-                raise TimeoutError("streamlit did not become healthy")
+                raise TimeoutError(f"{args[2]} did not answer {ready_url}")
             time.sleep(0.3)
-        yield base
+        yield proc
     finally:
         proc.terminate()
         try:
@@ -65,6 +64,27 @@ def streamlit_server(db: Path, port: int | None = None, timeout: float = 60.0):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@contextlib.contextmanager
+def streamlit_server(db: Path, port: int | None = None, timeout: float = 60.0, *,
+                     secrets: Path | None = None, env: dict[str, str] | None = None):
+    """Serve the dashboard as `./pog start` does (serve.py) on 127.0.0.1 against ``db``; yield the
+    base URL; always stop the server.
+
+    ``secrets``: the secrets.toml to read (login mode when it has an [auth] section); by default
+    none, so a developer's own .streamlit/secrets.toml never turns the tests into login mode.
+    """
+    port = port or free_port()
+    base = BaseURL(f"http://127.0.0.1:{port}")
+    args = [sys.executable, "-m", "serving", "--server.address", "127.0.0.1",
+            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none",
+            "--secrets.files", str(secrets or REPO_ROOT / "tests" / "no-secrets.toml")]
+    with serving_process(args, f"{base}/_stcore/health", timeout, cwd=REPO_ROOT,
+                         env={**os.environ, "POG_DB": str(db), **(env or {})}) as proc:
+        base.pid = proc.pid
+        yield base
 
 
 @contextlib.contextmanager

@@ -30,3 +30,6 @@ def test_bench_harness_x1_pass_writes_a_complete_table(tmp_path):
     assert results["build"]["programme_rows"] > 100_000
     assert len(results["pages"]) == 6 and all(p["warm_ms"] > 0 for p in results["pages"])
     assert results["browser"]["map_drawn_s_median"] > 0
+    # the load driver's smoke run: two signed-in sessions at once, both served
+    assert "signed-in sessions at once" in table
+    assert (results["load"]["sessions"], results["load"]["served"], results["load"]["failed"]) == (2, 2, 0)

@@ -72,7 +72,8 @@ def test_the_schema_accepts_declared_codes_and_refuses_others(empty_db):
     with pytest.raises(duckdb.ConstraintException):
         empty_db.execute(f"INSERT INTO stations VALUES ({row})", ["police_stations"])
     with pytest.raises(duckdb.ConstraintException):
-        empty_db.execute("INSERT INTO rejects VALUES ('f.csv', 2, NULL, NULL, 'no_such_reason')")
+        empty_db.execute("INSERT INTO rejects (file, \"row\", \"column\", value, reason) "
+                         "VALUES ('f.csv', 2, NULL, NULL, 'no_such_reason')")
 
 
 def test_a_derived_table_with_an_undeclared_code_stops_the_build(empty_db):

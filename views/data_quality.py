@@ -22,7 +22,7 @@ with c1:
     app_state.kpi(t("quality.built_at", lang), fmt_datetime(info.get("built_at"), lang))
 with c2:
     app_state.kpi(t("quality.as_of", lang), fmt_date(info.get("as_of_date"), lang))
-overlaps = app_state.data(quality.overlaps)
+overlaps = app_state.quality_rows(app_state.data(quality.overlaps), "first_oblast", "second_oblast")
 with c3:
     app_state.kpi(t("quality.overlaps_count", lang), fmt_int(len(overlaps), lang),
                   help=t("quality.overlaps_help", lang))
@@ -51,8 +51,9 @@ else:
         file = app_state.url_select("file", t("quality.filter_file", lang), files, "all")
     with f2:
         reason = app_state.url_select("reason", t("quality.filter_reason", lang), reasons, "all")
-    rows = app_state.data(quality.rejects, None if file == "all" else file,
-                          None if reason == "all" else reason)
+    rows = app_state.quality_rows(app_state.data(quality.rejects, None if file == "all" else file,
+                                                 None if reason == "all" else reason), "oblast_katottg")
+    app_state.quality_scope_note()
     shown = rows.head(quality.REJECTS_SHOWN)  # reading stops at a screenful; the downloads hold all
     st.caption(t("quality.rejects_shown", lang, n=fmt_int(len(shown), lang), total=fmt_int(len(rows), lang)))
     app_state.show_table(quality.rejects_display(shown, lang), quality.rejects_download(rows, lang),

@@ -81,8 +81,11 @@ st.subheader(t("profile.status_history", lang))
 app_state.plotly(profile.status_figure(history, lang), key="profile_status")
 
 st.subheader(t("profile.officers_over_time", lang))
-assignments = app_state.data(profile.officer_assignments, code)
-if assignments.empty:
+assignments = (app_state.data(profile.officer_assignments, code)
+               if app_state.sees_assignments(facts["oblast_katottg"]) else None)
+if assignments is None:
+    st.info(t("access.assignments_hidden", lang))
+elif assignments.empty:
     st.info(t("profile.no_officers", lang))
 else:
     app_state.plotly(profile.officers_figure(assignments, history, as_of, lang), key="profile_officers")

@@ -156,7 +156,10 @@ CREATE TABLE rejects (
     row      INTEGER NOT NULL,   -- 1-based row number as a spreadsheet user sees it (header = row of header)
     "column" VARCHAR,            -- canonical column name, NULL for whole-row faults
     value    VARCHAR,
-    reason   VARCHAR NOT NULL CHECK (reason IN ({reject_reasons}))
+    reason   VARCHAR NOT NULL CHECK (reason IN ({reject_reasons})),
+    -- the oblast the row names (its hromada's, or the oblast code of a target), so a regional
+    -- directorate sees its own rows only (docs/access.md); NULL when the row names none we know
+    oblast_katottg VARCHAR
 );
 
 CREATE TABLE load_log (
