@@ -208,7 +208,8 @@ def cmd_forecast(args) -> int:
              f"simulations, horizon {result['horizon']} months (P10 / P50 / P90 months from now)"]
     for r in ms.itertuples(index=False):
         span = " / ".join("-" if not math.isfinite(v) else f"{v:.0f}" for v in (r.p10, r.p50, r.p90))
-        lines.append(f"{r.scope_katottg}  {r.milestone:13s} {r.current:5d} of {r.target:5d} needed  {r.status:18s} {span}")
+        lines.append(f"{r.scope_katottg}  {r.milestone:13s} {r.current:5d} of {r.target:5d} needed  "
+                     f"{r.status:18s} {span}")
     _emit(obj, args.json, lines)
     return 0
 
@@ -233,9 +234,9 @@ def cmd_effect(args) -> int:
         "se_pp": _pp(o["se"]),
         "p_value": o["p_value"],
         "event_study": [
-            {"event_time": int(r.event_time), "estimate_pp": _pp(r.estimate), "ci95_pp": [_pp(r.ci_low), _pp(r.ci_high)],
-             "n_cohorts": int(r.n_cohorts), "is_pre": bool(r.is_pre), "is_reference": bool(r.is_reference),
-             "shown": bool(r.shown)}
+            {"event_time": int(r.event_time), "estimate_pp": _pp(r.estimate),
+             "ci95_pp": [_pp(r.ci_low), _pp(r.ci_high)], "n_cohorts": int(r.n_cohorts), "is_pre": bool(r.is_pre),
+             "is_reference": bool(r.is_reference), "shown": bool(r.shown)}
             for r in es.itertuples(index=False)
         ],
         "cross_check": {"estimator": est["cross_check_estimator"], "estimate_pp": _pp(c["estimate"]),
@@ -248,15 +249,16 @@ def cmd_effect(args) -> int:
         "is_demo": est["is_demo"],
         "planted_pp": _pp(est["planted"]) if est["planted"] is not None else None,
     }
-    lines = [f"{est['metric']}: {obj['estimate_pp']:+.1f} pp (95% {obj['ci95_pp'][0]:+.1f} to {obj['ci95_pp'][1]:+.1f}) "
-             f"- {est['estimator']}",
+    low, high = obj["ci95_pp"]
+    lines = [f"{est['metric']}: {obj['estimate_pp']:+.1f} pp (95% {low:+.1f} to {high:+.1f}) - {est['estimator']}",
              f"cross-check {c['estimate'] * 100:+.1f} pp (95% {c['ci_low'] * 100:+.1f} to {c['ci_high'] * 100:+.1f}) "
              f"- {est['cross_check_estimator']}",
              f"{est['n_hromadas']} hromadas ({est['n_treated_hromadas']} with an officer), {est['n_waves']} waves, "
              f"{est['n_respondents']} responses"]
     if est["planted"] is not None:
         lines.append(f"demo data: planted effect {obj['planted_pp']:+.1f} pp")
-    lines += [f"  e={int(r.event_time):+3d}  {r.estimate * 100:+6.1f} pp  ({r.ci_low * 100:+.1f} to {r.ci_high * 100:+.1f})"
-              f"  cohorts {int(r.n_cohorts)}" for r in es[es["shown"] & ~es["is_reference"]].itertuples(index=False)]
+    lines += [f"  e={int(r.event_time):+3d}  {r.estimate * 100:+6.1f} pp  "
+              f"({r.ci_low * 100:+.1f} to {r.ci_high * 100:+.1f})  cohorts {int(r.n_cohorts)}"
+              for r in es[es["shown"] & ~es["is_reference"]].itertuples(index=False)]
     _emit(obj, args.json, lines)
     return 0

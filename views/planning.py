@@ -34,9 +34,9 @@ def url_number(param: str, label: str, default, low, high, step, *, widget: str 
     return value
 
 
-c_part, c_scope = st.columns([3, 2], vertical_alignment="bottom")
 part = app_state.url_select("part", t("planning.part", lang), {p: t(f"planning.part.{p}", lang) for p in PARTS},
-                            "where", widget="segmented", container=c_part)
+                            "where", widget="segmented")
+c_scope, _ = st.columns([2, 3])
 scope = app_state.url_select("oblast", t("planning.scope", lang), {"UA": t("common.national", lang), **oblasts},
                              "UA", container=c_scope, help=t("planning.scope_help", lang))
 scope_name = t("common.national", lang) if scope == "UA" else oblasts[scope]
@@ -63,7 +63,8 @@ def where_next() -> None:
                              None if scope == "UA" else scope)
 
     st.subheader(t("planning.what_if", lang, n=fmt_int(plan["n_placed"], lang), scope=scope_name))
-    for col, row in zip(st.columns(4), tables.what_if_rows(plan, lang), strict=True):
+    # Two tiles a row: four side by side cut their labels at 1,024 px.
+    for col, row in zip([*st.columns(2), *st.columns(2)], tables.what_if_rows(plan, lang), strict=True):
         col.metric(row["label"], row["value"], delta=row["change_text"], delta_color="off", delta_arrow="off",
                    border=True)
     if plan["n_placed"] < plan["n_requested"]:
@@ -82,7 +83,7 @@ def where_next() -> None:
     st.caption(t("planning.download_note", lang))
     with st.expander(t("planning.formula_heading", lang)):
         st.markdown(t("planning.formula", lang))
-        st.dataframe(tables.weights_display(plan, lang), hide_index=True)
+        st.markdown(tables.weights_markdown(plan, lang))
 
 
 def when_complete() -> None:
@@ -99,7 +100,7 @@ def when_complete() -> None:
                          key="milestones")
     stalled = tables.stalled_scopes(fc)
     if stalled and (scope == "UA" or scope in stalled):
-        st.warning(t("planning.stalled", lang, n=fmt_int(len(stalled), lang)))
+        st.warning(t("planning.stalled", lang))
         st.dataframe({t("col.oblast", lang): [oblasts.get(s, s) for s in stalled]}, hide_index=True)
     st.caption(t("planning.forecast_note", lang, sims=fmt_int(fc["n_sims"], lang),
                  years=fmt_int(fc["horizon"] // 12, lang)))
@@ -113,11 +114,11 @@ def does_it_work() -> None:
     with st.spinner(t("planning.computing", lang)):
         est = app_state.data(effect.estimate, metric)
     words = tables.effect_texts(est, lang)
-    cols = st.columns(4 if est["planted"] is not None else 3)
+    cols = [*st.columns(2), *st.columns(2)]
     cols[0].metric(t("planning.es.kpi_estimate", lang), words["estimate"], delta=words["interval"],
                    delta_color="off", delta_arrow="off", border=True, help=t("planning.es.kpi_estimate_help", lang))
-    cols[1].metric(t("planning.es.kpi_sample", lang), fmt_int(est["n_hromadas"], lang), delta=words["sample"],
-                   delta_color="off", delta_arrow="off", border=True)
+    cols[1].metric(t("planning.es.kpi_sample", lang), words["sample_value"], delta=words["sample"],
+                   delta_color="off", delta_arrow="off", border=True, help=words["sample_help"])
     cols[2].metric(t("planning.es.kpi_cross", lang), words["cross_value"], delta=words["cross_interval"],
                    delta_color="off", delta_arrow="off", border=True, help=t("planning.es.kpi_cross_help", lang))
     if est["planted"] is not None:
@@ -129,9 +130,9 @@ def does_it_work() -> None:
     st.caption(t("planning.es.chart_note", lang, min_cohorts=fmt_int(effect.MIN_COHORTS, lang)))
     st.markdown(t("planning.caveats", lang))
     st.caption(words["left_out"])
-    with st.expander(t("planning.es.table_heading", lang)):
-        app_state.show_table(tables.event_study_display(est, lang), tables.event_study_download(est, is_demo),
-                             f"effect_{metric}", lang, key="effect_table")
+    st.subheader(t("planning.es.table_heading", lang))
+    app_state.show_table(tables.event_study_display(est, lang), tables.event_study_download(est, is_demo),
+                         f"effect_{metric}", lang, key="effect_table")
 
 
 {"where": where_next, "when": when_complete, "effect": does_it_work}[part]()

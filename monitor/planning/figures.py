@@ -61,14 +61,15 @@ def add_plan(fig: go.Figure, plan: dict, lang: str) -> go.Figure:
     name = chosen["name_en"] if lang == "en" else chosen["name_uk"]
     hover = [
         t("planning.map.hover", lang, name=n, added=fmt_int(a, lang), serving=fmt_int(s, lang),
-          required=fmt_int(r, lang), score=fmt_num(sc, lang, 2), step=fmt_int(st, lang))
-        for n, a, s, r, sc, st in zip(name, chosen["officers_added"], chosen["officers_serving"],
-                                      chosen["required_officers"], chosen["score"], chosen["first_step"], strict=True)
+          required=fmt_int(r, lang), score=fmt_num(sc, lang, 2), rank=fmt_int(k, lang))
+        for n, a, s, r, sc, k in zip(name, chosen["officers_added"], chosen["officers_serving"],
+                                     chosen["required_officers"], chosen["score"], chosen["rank"], strict=True)
     ]
     fig.add_trace(go.Scattergeo(
         lat=chosen["centre_lat"].tolist(), lon=chosen["centre_lon"].tolist(), mode="markers",
-        marker={"size": (7 + 4 * chosen["officers_added"].clip(upper=3)).tolist(), "color": ORANGE,
-                "symbol": "diamond", "line": {"width": 1.5, "color": "#000000"}},
+        # Black with a white ring: apart from every status colour of the map below.
+        marker={"size": (8 + 4 * chosen["officers_added"].clip(upper=3)).tolist(), "color": "#000000",
+                "symbol": "diamond", "line": {"width": 1.5, "color": "#FFFFFF"}},
         name=t("planning.map.legend", lang, n=fmt_int(len(chosen), lang)),
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", legendrank=1,
     ))
@@ -131,12 +132,11 @@ def forecast_figure(fc: dict, scope: str, lang: str, height: int = 720) -> go.Fi
         ]
     shapes, notes = [], []
     total = int(ms["total"].iloc[0]) if len(ms) else 0
-    for share, dash in ((1.0, "solid"), (0.99, "dot"), (0.95, "dot")):
-        level = math.ceil(share * total - 1e-9)
-        shapes.append(_hline(level, GREY, dash))
-        notes.append(_label(0, level, t("planning.fc.level", lang, share=fmt_num(share * 100, lang, 0),
-                                        n=fmt_int(level, lang)), GREY,
-                            yanchor="bottom" if share == 1.0 else "top"))
+    levels = [math.ceil(share * total - 1e-9) for share in (1.0, 0.99, 0.95)]
+    shapes += [_hline(level, GREY, "solid" if i == 0 else "dot") for i, level in enumerate(levels)]
+    # One label for the three lines (they lie within a few per cent of each other).
+    notes.append(_label(0, levels[0], t("planning.fc.levels", lang, n100=fmt_int(levels[0], lang),
+                                        n99=fmt_int(levels[1], lang), n95=fmt_int(levels[2], lang)), GREY))
     if scope == NATIONAL:
         traces += _plan_traces(fc["plans"], fc["history"], lang, top, bottom)
     traces.append(go.Scatter(x=hist["on_date"], y=hist["officers_serving"], mode="lines",
@@ -152,8 +152,8 @@ def forecast_figure(fc: dict, scope: str, lang: str, height: int = 720) -> go.Fi
     today = pd.Timestamp(fc["as_of"]).isoformat()
     shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": today, "x1": today, "y0": 0, "y1": 1,
                    "line": {"color": GREY, "dash": "dot", "width": 1}})
-    notes.append(_label(today, 1.0, t("planning.fc.today", lang, date=fmt_date(fc["as_of"], lang)), GREY,
-                        xref="x", yref="paper"))
+    notes.append(_label(today, 0.40, t("planning.fc.today", lang, date=fmt_date(fc["as_of"], lang)), GREY,
+                        xref="x", yref="paper", yanchor="top"))
     for y, key in ((1.0, "planning.fc.top_title"), (0.34, "planning.fc.bottom_title")):
         notes.append({"x": 0, "y": y, "xref": "paper", "yref": "paper", "text": f"<b>{t(key, lang)}</b>",
                       "showarrow": False, "xanchor": "left", "yanchor": "bottom", "font": {"size": 13}})
@@ -248,19 +248,22 @@ def event_study_figure(est: dict, lang: str, height: int = 480) -> go.Figure:
     shapes = [_hline(0, "#000000", "solid"), _hline(overall * 100, BLUE, "dash"),
               {"type": "line", "xref": "x", "yref": "paper", "x0": -0.5, "x1": -0.5, "y0": 0, "y1": 1,
                "line": {"color": GREY, "dash": "dot", "width": 1}}]
-    notes = [_label(0, overall * 100, t("planning.es.overall_line", lang, value=fmt_signed_pp(overall, lang)), BLUE),
+    # Labels at the left, over the waves before arrival, whose points lie near zero.
+    notes = [_label(0, overall * 100, t("planning.es.overall_line", lang, value=fmt_signed_pp(overall, lang)), BLUE,
+                    yanchor="top"),
              _label(-0.5, 1.0, t("planning.es.arrival", lang), GREY, xref="x", yref="paper", yanchor="top")]
     if est.get("planted") is not None:
         shapes.append(_hline(est["planted"] * 100, VERMILLION, "dot"))
-        notes.append(_label(1, est["planted"] * 100, t("planning.es.planted_line", lang,
+        notes.append(_label(0, est["planted"] * 100, t("planning.es.planted_line", lang,
                                                         value=fmt_signed_pp(est["planted"], lang)),
-                            VERMILLION, xanchor="right", yanchor="top"))
+                            VERMILLION, yanchor="bottom"))
     return go.Figure(data=traces, layout={
-        "xaxis": {"title": {"text": t("planning.es.x_title", lang)}, "dtick": 1, "zeroline": False, "showgrid": True,
-                  "gridcolor": "#EEEEEE"},
+        "xaxis": {"title": {"text": t("planning.es.x_title", lang)}, "tick0": 0, "dtick": 2, "tickangle": 0,
+                  "zeroline": False, "showgrid": True, "gridcolor": "#EEEEEE"},
         "yaxis": {"title": {"text": t("planning.es.y_title", lang)}, "zeroline": False, "showgrid": True,
                   "gridcolor": "#EEEEEE"},
         "shapes": shapes, "annotations": notes, **_base_layout(lang, height),
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
     })
 
 

@@ -237,7 +237,8 @@ def plan_from(base: tuple[str, pd.DataFrame, pd.DataFrame], n_officers: int,
     in COMPONENTS order (default DEFAULT_WEIGHTS). Returns a dict:
       as_of, oblast, n_requested, n_placed, gap_in_scope, weights (as given), weights_normalised,
       candidates  every candidate in scope: components, initial score, officers_added, first_step
-                  (NaN if none), residents_gained; ordered by first_step, then score
+                  (the step of its first officer, NaN if none), rank (1.. in that order),
+                  residents_gained; ordered by first_step, then score
       chosen      the candidates that get at least one officer, ordered by first_step
       steps       one row per placement (step, katottg, score, need_residents)
       what_if     what_if() of the scope
@@ -263,6 +264,8 @@ def plan_from(base: tuple[str, pd.DataFrame, pd.DataFrame], n_officers: int,
     )
     scored = scored.sort_values(["first_step", "score", "katottg"], ascending=[True, False, True],
                                 na_position="last").reset_index(drop=True)
+    # rank: 1.. in the order the hromadas get their first officer of the plan (NaN: none).
+    scored["rank"] = scored["first_step"].rank(method="first")
     return {
         "as_of": d,
         "oblast": oblast or None,

@@ -41,10 +41,11 @@ def what_if_rows(plan: dict, lang: str) -> list[dict]:
     rows = []
     for key in ("has_officer", "at_required"):
         before, after = w[f"before_{key}"], w[f"after_{key}"]
-        rows.append({"label": t(f"planning.kpi.{key}", lang),
-                     "value": t("planning.kpi.of", lang, n=fmt_int(after, lang), total=fmt_int(total, lang),
-                                share=fmt_pct(after / total if total else float("nan"), lang)),
-                     "change": after - before, "change_text": fmt_signed_int(after - before, lang),
+        rows.append({"label": t(f"planning.kpi.{key}", lang), "value": fmt_int(after, lang),
+                     "change": after - before,
+                     "change_text": t("planning.kpi.of", lang, change=fmt_signed_int(after - before, lang),
+                                      share=fmt_pct(after / total if total else float("nan"), lang),
+                                      total=fmt_int(total, lang)),
                      "before": before, "after": after})
     before, after = w["before_residents_served"], w["after_residents_served"]
     rows.append({"label": t("planning.kpi.residents_served", lang),
@@ -64,7 +65,7 @@ def chosen_display(plan: dict, lang: str) -> pd.DataFrame:
     """The hromadas the plan sends officers to, in the order of their first officer."""
     c = plan["chosen"]
     return pd.DataFrame({
-        t("planning.col.order", lang): [fmt_int(v, lang) for v in c["first_step"]],
+        t("planning.col.order", lang): [fmt_int(v, lang) for v in c["rank"]],
         t("col.hromada", lang): c[name_col(lang)],
         t("col.oblast", lang): c["oblast_name_en" if lang == "en" else "oblast_name_uk"],
         t("planning.col.population", lang): [fmt_int(v, lang) for v in c["population_count"]],
@@ -86,7 +87,7 @@ def candidates_download(plan: dict, lang: str, is_demo: bool) -> pd.DataFrame:
     c = plan["candidates"]
     cols = ["katottg", "oblast_katottg", "population_count", "officers_serving", "required_officers",
             "need_residents", "area_km2", "distance_km", "has_memorandum", "trust_share", "trust_wave",
-            *[f"c_{k}" for k in COMPONENTS], "score", "officers_added", "first_step", "residents_gained"]
+            *[f"c_{k}" for k in COMPONENTS], "score", "officers_added", "rank", "first_step", "residents_gained"]
     out = c[cols].copy()
     out.insert(1, "hromada", c[name_col(lang)])
     out.insert(3, "oblast", c["oblast_name_en" if lang == "en" else "oblast_name_uk"])
@@ -96,13 +97,13 @@ def candidates_download(plan: dict, lang: str, is_demo: bool) -> pd.DataFrame:
     return _with_demo_flag(out, is_demo)
 
 
-def weights_display(plan: dict, lang: str) -> pd.DataFrame:
-    """The weights as set and as the score uses them (shares of their total)."""
-    return pd.DataFrame({
-        t("planning.col.component", lang): [t(f"planning.component.{k}", lang) for k in COMPONENTS],
-        t("planning.col.weight", lang): [fmt_num(plan["weights"][k], lang, 1) for k in COMPONENTS],
-        t("planning.col.weight_share", lang): [fmt_pct(plan["weights_normalised"][k], lang, 0) for k in COMPONENTS],
-    })
+def weights_markdown(plan: dict, lang: str) -> str:
+    """The weights as set and as the score uses them (shares of their total), as a Markdown table
+    (translated labels and numbers only: nothing from the data)."""
+    head = [t("planning.col.component", lang), t("planning.col.weight", lang), t("planning.col.weight_share", lang)]
+    rows = [[t(f"planning.component.{k}", lang), fmt_num(plan["weights"][k], lang, 1),
+             fmt_pct(plan["weights_normalised"][k], lang, 0)] for k in COMPONENTS]
+    return "\n".join("| " + " | ".join(r) + " |" for r in [head, ["---", "---:", "---:"], *rows])
 
 
 # ---------------------------------------------------------------- the forecast
@@ -210,9 +211,13 @@ def effect_texts(est: dict, lang: str) -> dict[str, str]:
         "estimate": fmt_signed_pp(o["estimate"], lang),
         "interval": t("planning.es.interval", lang, low=fmt_signed_pp(o["ci_low"], lang),
                       high=fmt_signed_pp(o["ci_high"], lang)),
-        "sample": t("planning.es.sample", lang, hromadas=fmt_int(est["n_hromadas"], lang),
-                    treated=fmt_int(est["n_treated_hromadas"], lang), waves=fmt_int(est["n_waves"], lang),
-                    respondents=fmt_int(est["n_respondents"], lang)),
+        "sample_value": t("planning.es.sample_value", lang, hromadas=fmt_int(est["n_hromadas"], lang),
+                          waves=fmt_int(est["n_waves"], lang)),
+        "sample": t("planning.es.sample", lang, respondents=fmt_int(est["n_respondents"], lang)),
+        "sample_help": t("planning.es.sample_help", lang, hromadas=fmt_int(est["n_hromadas"], lang),
+                         treated=fmt_int(est["n_treated_hromadas"], lang),
+                         never=fmt_int(est["n_never_treated_hromadas"], lang), waves=fmt_int(est["n_waves"], lang),
+                         respondents=fmt_int(est["n_respondents"], lang)),
         "cross_value": fmt_signed_pp(c["estimate"], lang),
         "cross_interval": t("planning.es.interval", lang, low=fmt_signed_pp(c["ci_low"], lang),
                             high=fmt_signed_pp(c["ci_high"], lang)),
