@@ -94,3 +94,23 @@ def test_effect_shows_the_estimate_its_interval_and_the_planted_value(dash_db, d
     table = at.dataframe[0].value
     assert len(table) == int(est["event_study"]["shown"].sum())
     assert t("planning.caveats", lang).splitlines()[0] in [m.value.splitlines()[0] for m in at.markdown]
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_planning_key_families_exist(lang):
+    from monitor.i18n import catalogue
+    from monitor.planning import effect
+
+    keys = [f"planning.component.{k}" for k in planner.COMPONENTS]
+    keys += [f"planning.component.{k}.help" for k in planner.COMPONENTS]
+    keys += [f"planning.col.c_{k}" for k in planner.COMPONENTS]
+    keys += [f"planning.kpi.{k}" for k in ("has_officer", "at_required")]
+    keys += [f"planning.fc.kind.{k}" for k in forecast.KINDS] + ["planning.fc.plans_1", "planning.fc.plans_2"]
+    keys += [f"planning.milestone.{m}" for m, _, _ in forecast.MILESTONES]
+    keys += [f"planning.col.{q}" for q in ("p10", "p50", "p90")]
+    keys += [f"planning.fc.status.{s}" for s in ("reached", "never", "beyond")]
+    keys += [f"planning.metric.{m}" for m in effect.METRICS]
+    keys += [f"planning.part.{p}" for p in ("where", "when", "effect")]
+    keys += [f"planning.es.{k}" for k in ("pre", "post", "before", "after", "inside", "outside")]
+    table = catalogue()
+    assert [k for k in keys if not table.get(k, {}).get(lang)] == []
