@@ -46,10 +46,14 @@ def status_map(con, scope: str, lang: str, geometry, outlines, height: int = 560
     geometry / outlines: the display-geometry layers as the page gives them (URL or GeoJSON)."""
     state = universe.hromada_state(con, universe.as_of(con))
     cov = state[state["has_geometry"] & ((state["oblast_katottg"] == scope) | (scope == NATIONAL))]
-    return maps.coverage_figure(
-        cov, geometry, lang=lang, outlines=outlines,
-        outline_ids=None if isinstance(outlines, dict) else sorted(state["oblast_katottg"].unique()),
-        view=scope_view(cov), height=height, uirevision=scope)
+    # An oblast's map outlines that oblast only: its neighbours' outlines, cut by the view's edge,
+    # would draw stray straight lines along it.
+    if scope != NATIONAL:
+        outline_ids = [scope]
+    else:
+        outline_ids = None if isinstance(outlines, dict) else sorted(state["oblast_katottg"].unique())
+    return maps.coverage_figure(cov, geometry, lang=lang, outlines=outlines, outline_ids=outline_ids,
+                                view=scope_view(cov), height=height, uirevision=scope)
 
 
 def add_plan(fig: go.Figure, plan: dict, lang: str) -> go.Figure:
