@@ -220,6 +220,8 @@ def cmd_effect(args) -> int:
     con = _connect(args)
     try:
         est = effect.estimate(con, args.metric)
+    except effect.NotEstimable as exc:
+        raise UsageError(f"no effect estimate from {args.db or 'the warehouse'}: {exc}") from None
     finally:
         con.close()
     o, c = est["overall"], est["cross_check"]

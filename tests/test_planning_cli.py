@@ -79,3 +79,15 @@ def test_every_command_is_documented_in_the_readme():
     sub = next(a for a in _parser()._actions if a.__class__.__name__ == "_SubParsersAction")
     for command in sub.choices:
         assert f"python -m monitor {command}" in readme, command
+
+
+def test_an_effect_the_survey_cannot_carry_is_one_line(demo_db, capsys, monkeypatch):
+    from monitor.planning import effect
+
+    def refuse(con, metric):
+        raise effect.NotEstimable("2 survey wave(s): the estimate needs at least 3")
+
+    monkeypatch.setattr(effect, "estimate", refuse)
+    assert main(["effect", "--db", str(demo_db)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "needs at least 3" in err[0] and err[0].startswith("error: no effect estimate")

@@ -109,3 +109,17 @@ def test_the_respondents_states_equal_the_coverage_macro(demo_con):
 def test_an_unknown_metric_is_refused(demo_con):
     with pytest.raises(ValueError, match="unknown metric"):
         effect.cells(demo_con, "happiness")
+
+
+def test_a_survey_too_small_is_refused_in_words():
+    import pandas as pd
+
+    def panel(waves, cohort):
+        return pd.DataFrame([{"katottg": h, "wave_no": w, "y": 0.5, "weight_sum": 1.0, "respondents": 1,
+                              "cohort": cohort(h)} for h in ("A", "B", "C") for w in waves])
+
+    with pytest.raises(effect.NotEstimable, match="at least 3"):
+        effect._check_design(panel([1, 2], lambda h: 2 if h == "A" else 0))
+    with pytest.raises(effect.NotEstimable, match="before its first officer"):
+        effect._check_design(panel([1, 2, 3], lambda h: 1))
+    effect._check_design(panel([1, 2, 3], lambda h: 2 if h == "A" else 0))  # usable

@@ -111,8 +111,12 @@ def does_it_work() -> None:
     metric = app_state.url_select("metric", t("planning.metric", lang),
                                   {m: t(f"planning.metric.{m}", lang) for m in effect.METRICS}, "trust",
                                   widget="segmented")
-    with st.spinner(t("planning.computing", lang)):
-        est = app_state.data(effect.estimate, metric)
+    try:
+        with st.spinner(t("planning.computing", lang)):
+            est = app_state.data(effect.estimate, metric)
+    except effect.NotEstimable:
+        st.info(t("planning.es.not_estimable", lang))
+        return
     words = tables.effect_texts(est, lang)
     cols = [*st.columns(2), *st.columns(2)]
     cols[0].metric(t("planning.es.kpi_estimate", lang), words["estimate"], delta=words["interval"],

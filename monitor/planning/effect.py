@@ -48,9 +48,16 @@ METRICS = {
     "trust": "CASE WHEN r.trust_police IN (1, 2) THEN 1.0 WHEN r.trust_police IN (3, 4) THEN 0.0 END",
     "knows_officer": "CAST(r.knows_officer AS DOUBLE)",
 }
+# The demo_truth parameter that holds each metric's planted effect (demo builds only).
+PLANTED = {"trust": "trust_effect_pp", "knows_officer": "knows_effect_pp"}
 ALPHA = 0.05
 # Event times shown on the chart: those that at least this many cohorts inform.
 MIN_COHORTS = 3
+
+
+class NotEstimable(ValueError):
+    """The survey cannot carry the estimate (too few waves, no hromada with a wave before and after
+    its officer's arrival, or no comparison hromadas): said in one line, never as a traceback."""
 
 
 def cells(con: duckdb.DuckDBPyConnection, metric: str = "trust") -> tuple[pd.DataFrame, pd.DataFrame, dict]:
@@ -105,6 +112,19 @@ def cells(con: duckdb.DuckDBPyConnection, metric: str = "trust") -> tuple[pd.Dat
     }
     waves = query(con, waves_cte + " SELECT wave_no, wave, wave_start, wave_end FROM numbered ORDER BY wave_no")
     return out, waves, counts
+
+
+def _check_design(panel: pd.DataFrame) -> None:
+    """Refuse, in words, a survey the design cannot use."""
+    waves = panel["wave_no"].nunique()
+    if waves < 3:
+        raise NotEstimable(f"{waves} survey wave(s): the estimate needs at least 3")
+    treated = panel[panel["cohort"] > 0]
+    before = treated[treated["wave_no"] < treated["cohort"]]["katottg"].nunique()
+    if before == 0:
+        raise NotEstimable("no hromada has a survey wave before its first officer's arrival")
+    if not ((panel["cohort"] == 0) | (panel["cohort"] > panel["wave_no"])).any():
+        raise NotEstimable("no hromada without an officer yet to compare with")
 
 
 def _interval(est: float, se: float) -> tuple[float, float]:
@@ -201,12 +221,16 @@ def estimate(con: duckdb.DuckDBPyConnection, metric: str = "trust") -> dict:
     first_wave = int(waves["wave_no"].min())
     always = panel.loc[(panel["cohort"] > 0) & (panel["cohort"] <= first_wave), "katottg"].unique()
     panel = panel[~panel["katottg"].isin(always)].reset_index(drop=True)
-    overall, event, notes = callaway_santanna(panel)
+    _check_design(panel)
+    try:
+        overall, event, notes = callaway_santanna(panel)
+        cross, cross_event = did2s(panel)
+    except (ValueError, np.linalg.LinAlgError) as exc:
+        raise NotEstimable(f"the estimators could not be fitted on this survey ({exc})") from exc
     event["is_pre"] = event["event_time"] < 0
     event["shown"] = (event["n_cohorts"] >= MIN_COHORTS) | event["is_reference"]
-    cross, cross_event = did2s(panel)
     truth = universe.demo_truth(con)
-    planted_pp = truth.get(f"{metric}_effect_pp" if metric != "knows_officer" else "knows_effect_pp")
+    planted_pp = truth.get(PLANTED[metric])
     pre = event[event["is_pre"] & event["shown"] & ~event["is_reference"]]
     return {
         "metric": metric,
@@ -226,7 +250,7 @@ def estimate(con: duckdb.DuckDBPyConnection, metric: str = "trust") -> dict:
         "left_out": {**counts, "already_served_hromadas": int(len(always))},
         "waves": waves,
         "pre_max_abs": float(pre["estimate"].abs().max()) if len(pre) else float("nan"),
-        "is_demo": bool(truth),
+        "is_demo": universe.is_demo(con),
         "planted": planted_pp / 100.0 if planted_pp is not None else None,
         "warnings": notes,
     }
