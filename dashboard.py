@@ -18,6 +18,7 @@ PAGES = [
     ("views/coverage_map.py", "nav.coverage_map", "coverage-map"),
     ("views/rollout.py", "nav.rollout", "rollout"),
     ("views/trust.py", "nav.trust", "trust"),
+    ("views/planning.py", "nav.planning", "planning"),
     ("views/hromada_profile.py", "nav.hromada", "hromada"),
     ("views/data_quality.py", "nav.data_quality", "data-quality"),
 ]

@@ -25,6 +25,7 @@ from bench.bench_browser import bench_browser
 from bench.bench_build import bench_build
 from bench.bench_load import bench_load
 from bench.bench_pages import bench_pages
+from bench.bench_planning import bench_planning
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,12 +45,15 @@ def run(scales: list[int], quick: bool, workdir: Path) -> dict:
         db = workdir / f"processed-x{scale}" / "pog.duckdb"
         print(f"scale ×{scale}: pages …", flush=True)
         pages = bench_pages(db, repeat=2 if quick else 5)
+        print(f"scale ×{scale}: planning …", flush=True)
+        planning = bench_planning(db, repeat=2 if quick else 5)
         print(f"scale ×{scale}: browser …", flush=True)
         browser = bench_browser(db, runs=1 if quick else 3)
         print(f"scale ×{scale}: signed-in sessions at once …", flush=True)
         load = bench_load(db, sessions=2 if quick else 25)
         load["load_average_1min"] = round(os.getloadavg()[0], 1)
-        results["scales"][scale] = {"build": build, "pages": pages, "browser": browser, "load": load}
+        results["scales"][scale] = {"build": build, "pages": pages, "planning": planning, "browser": browser,
+                                   "load": load}
     return results
 
 
@@ -79,6 +83,17 @@ def markdown(results: dict, command: str) -> str:
         name = page["page"].removeprefix("views/").removesuffix(".py")
         row(f"{name}: cold / warm (ms)",
             lambda r, i=i: f"{r['pages'][i]['cold_ms']:,} / {r['pages'][i]['warm_ms']:,}")
+    funcs = [("candidates", "planner: candidates and their components, cold (ms)"),
+             ("plan_100_officers", "planner: placing 100 officers (ms)"),
+             ("forecast", "forecast: every oblast and the country, cold (ms)"),
+             ("effect_trust", "effect estimate (trust), cold (ms)"),
+             ("effect_knows_officer", "effect estimate (knows the officer) (ms)"),
+             ("import", "import diff-diff + pyfixest (ms)")]
+    for key, label in funcs:
+        row(label, lambda r, key=key: f"{r['planning']['functions'][f'{key}_ms']:,}")
+    for i, part in enumerate(results["scales"][scales[0]]["planning"]["parts"]):
+        row(f"planning ?part={part['part']}: cold / warm (ms)",
+            lambda r, i=i: f"{r['planning']['parts'][i]['cold_ms']:,} / {r['planning']['parts'][i]['warm_ms']:,}")
     row("map page sent, empty cache / returning visitor (MB)",
         lambda r: f"{r['browser']['map_page_mb_sent']:.2f} / {r['browser']['map_page_mb_sent_warm_cache']:.2f}")
     row("map drawn after navigation, empty cache / returning (s)",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE_FILES = ["views/overview.py", "views/coverage_map.py", "views/rollout.py", "views/trust.py",
-              "views/hromada_profile.py", "views/data_quality.py"]
+              "views/planning.py", "views/hromada_profile.py", "views/data_quality.py"]
 
 
 def profile_hromada(db: Path) -> str:
@@ -36,8 +36,8 @@ def profile_hromada(db: Path) -> str:
         con.close()
 
 
-def time_page(page: str, repeat: int, lang: str = "uk") -> dict:
-    """Run in this process: cold run, then `repeat` warm reruns of one page."""
+def time_page(page: str, repeat: int, lang: str = "uk", params: dict[str, str] | None = None) -> dict:
+    """Run in this process: cold run, then `repeat` warm reruns of one page (with query `params`)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -47,6 +47,8 @@ def time_page(page: str, repeat: int, lang: str = "uk") -> dict:
     at.switch_page(page)
     if page.endswith("hromada_profile.py"):
         at.query_params["hromada"] = profile_hromada(Path(os.environ["POG_DB"]))
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
     st.cache_data.clear()  # so "cold" means empty caches for this page too
     st.cache_resource.clear()
     started = time.perf_counter()

@@ -69,3 +69,28 @@ def _no_real_secrets(tmp_path_factory):
     from streamlit import config
 
     config.set_option("secrets.files", [str(tmp_path_factory.mktemp("secrets") / "none.toml")])
+
+
+@pytest.fixture(scope="session")
+def demo_db_no_effect(tmp_path_factory) -> Path:
+    """A second demo warehouse, the same but with no planted trust effect (--trust-effect-pp 0): the
+    effect estimate's interval must then cover zero. Built only by the tests that ask for it."""
+    base = tmp_path_factory.mktemp("demo_no_effect")
+    db = base / "pog.duckdb"
+    code = etl_main(["demo", "--raw", str(base / "raw"), "--db", str(db), "--as-of", DEMO_AS_OF.isoformat(),
+                     "--trust-effect-pp", "0"])
+    assert code == 0, "the demo build without a trust effect failed"
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_trust_estimate(demo_db) -> dict:
+    """monitor.planning.effect.estimate(trust) on the session's demo warehouse, computed once (a few
+    seconds) for every test that checks it or a page showing it."""
+    from monitor.planning import effect
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        return effect.estimate(con, "trust")
+    finally:
+        con.close()

@@ -24,11 +24,14 @@ def test_bench_harness_x1_pass_writes_a_complete_table(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     table = out.read_text(encoding="utf-8")
     for row in ("full build (s)", "rebuild, unchanged reference (s)", "peak memory (MB)", "database size (MB)",
-                "coverage_map: cold / warm (ms)", "map page sent", "map drawn after navigation"):
+                "coverage_map: cold / warm (ms)", "planning: cold / warm (ms)", "effect estimate (trust), cold (ms)",
+                "planning ?part=effect: cold / warm (ms)", "map page sent", "map drawn after navigation"):
         assert row in table, row
     results = json.loads((tmp_path / "latest.json").read_text())["scales"]["1"]
     assert results["build"]["programme_rows"] > 100_000
-    assert len(results["pages"]) == 6 and all(p["warm_ms"] > 0 for p in results["pages"])
+    assert len(results["pages"]) == 7 and all(p["warm_ms"] > 0 for p in results["pages"])
+    assert [p["part"] for p in results["planning"]["parts"]] == ["where", "when", "effect"]
+    assert results["planning"]["functions"]["effect_trust_ms"] > 0
     assert results["browser"]["map_drawn_s_median"] > 0
     # the load driver's smoke run: two signed-in sessions at once, both served
     assert "signed-in sessions at once" in table

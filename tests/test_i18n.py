@@ -14,7 +14,7 @@ from monitor import i18n, overview, rollout
 from monitor.i18n import LANGS, catalogue, t, t_or
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = sorted([*REPO.glob("views/*.py"), *REPO.glob("monitor/*.py"), REPO / "dashboard.py"])
+SOURCES = sorted([*REPO.glob("views/*.py"), *REPO.glob("monitor/**/*.py"), REPO / "dashboard.py"])
 # t("key", ...) and t(\n "key", ...) with a literal key; f-string keys are covered below.
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([A-Za-z0-9_.]+)["']""")
 
@@ -47,7 +47,8 @@ def dynamic_keys() -> list[str]:
     keys += [f"kpi.{k}" for k in overview.KPI_COLUMNS] + [f"kpi.{k}_help" for k in overview.KPI_COLUMNS]
     keys += ["kpi.trust_covered", "kpi.trust_not_covered"]
     keys += [f"{family}.{code}" for family, terms in vocabulary.FAMILIES.items() for code in terms.codes]
-    keys += [f"nav.{p}" for p in ("overview", "coverage_map", "rollout", "trust", "hromada", "data_quality")]
+    keys += [f"nav.{p}" for p in ("overview", "coverage_map", "rollout", "trust", "planning", "hromada",
+                                  "data_quality")]
     return keys
 
 

@@ -1,0 +1,158 @@
+"""The one adapter between the planning package and the warehouse's words.
+
+Everything in monitor.planning reads hromada states through this module, so a rename in the
+warehouse (a parallel change calls `is_covered` "has an officer" and `status = 'covered'` "at
+required strength") is one edit here:
+
+- programme universe: every hromada except those of Crimea and Sevastopol (outside the
+  programme: `in_programme_sql`, `in_programme`), used in every count the package makes;
+- `has_officer`   = the coverage macro's `is_covered` (assessable and >= 1 officer serving);
+- `at_required`   = the coverage macro's `status = 'covered'` (serving >= required);
+- `is_assessable` = the coverage macro's `is_assessable` (not occupied, not under active
+  hostilities on the date);
+- strength-weighted residents served = population x min(1, serving / required).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from monitor.db import build_info, query
+
+# KATOTTG oblast-code prefixes outside the programme's universe: Crimea (UA01) and Sevastopol (UA85).
+OUTSIDE_PROGRAMME = ("UA01", "UA85")
+
+# The coverage macro's columns under the names this package uses (the rename lives here only).
+_STATE_COLUMNS = """
+    c.katottg,
+    c.oblast_katottg,
+    c.population_count,
+    c.required_officers,
+    c.officers_serving,
+    c.officer_gap,
+    c.is_assessable,
+    c.is_covered AS has_officer,
+    (c.status = 'covered') AS at_required,
+    c.has_memorandum,
+    c.status,
+    c.territory_status,
+    c.is_partial_territory,
+    c.officers_per_10k
+"""
+
+
+def in_programme_sql(column: str) -> str:
+    """A SQL predicate: the oblast code in `column` (a constant of this package, never user
+    input) is inside the programme's universe."""
+    return "(" + " AND ".join(f"{column} NOT LIKE '{p}%'" for p in OUTSIDE_PROGRAMME) + ")"
+
+
+def in_programme(oblast_codes: pd.Series) -> pd.Series:
+    """True where an oblast code is inside the programme's universe."""
+    codes = oblast_codes.astype(str)
+    return ~codes.str.startswith(OUTSIDE_PROGRAMME)
+
+
+def served_residents(population, serving, required) -> np.ndarray:
+    """Strength-weighted residents served: population x min(1, serving / required).
+
+    A hromada at its required strength counts all its residents, one with 1 of 3 officers a third
+    of them. Unknown population counts 0; a requirement below 1 counts as 1."""
+    pop = np.nan_to_num(np.asarray(population, dtype="float64"))
+    need = np.maximum(np.asarray(required, dtype="float64"), 1.0)
+    return pop * np.minimum(1.0, np.asarray(serving, dtype="float64") / need)
+
+
+def as_of(con: duckdb.DuckDBPyConnection) -> str:
+    """The warehouse's as-of date, 'YYYY-MM-DD'."""
+    return build_info(con).get("as_of_date", "")[:10]
+
+
+def hromada_state(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFrame:
+    """Every hromada of the programme universe on `on_date`, with what planning needs.
+
+    Columns: the state columns above plus name_uk, name_en, type_en, area_km2, centre_lat,
+    centre_lon, has_geometry, oblast_name_uk, oblast_name_en. Ordered by katottg.
+    """
+    return query(
+        con,
+        f"""
+        SELECT {_STATE_COLUMNS},
+            h.name_uk, coalesce(h.name_en, h.name_uk) AS name_en, h.type_en, h.area_km2,
+            h.centre_lat, h.centre_lon, h.has_geometry,
+            o.name_uk AS oblast_name_uk, o.name_en AS oblast_name_en
+        FROM coverage_on(?::DATE) AS c
+        JOIN hromadas AS h USING (katottg)
+        JOIN oblasts AS o ON o.oblast_katottg = c.oblast_katottg
+        WHERE {in_programme_sql('c.oblast_katottg')}
+        ORDER BY c.katottg
+        """,  # noqa: S608 - the interpolated parts are constants of this module
+        [on_date],
+    )
+
+
+def respondent_states_sql() -> str:
+    """A SELECT of every trust_survey row with its hromada's state on the interview date:
+    the respondent's columns plus oblast_katottg, in_programme, is_assessable, officers_serving.
+
+    Read from hromada_state_steps with an ASOF join, as the coverage macro does, with the macro's
+    defaults for a hromada without any step (assessable, no officer): the same values as
+    coverage_on_dates(interview dates) (tested), ten times faster than evaluating the macro on
+    every fieldwork day."""
+    return f"""
+        SELECT r.*, h.oblast_katottg, {in_programme_sql('h.oblast_katottg')} AS in_programme,
+               coalesce(s.is_assessable, TRUE) AS is_assessable,
+               coalesce(s.officers_serving, 0) AS officers_serving
+        FROM trust_survey AS r
+        JOIN hromadas AS h ON h.katottg = r.hromada_katottg
+        ASOF LEFT JOIN hromada_state_steps AS s
+            ON s.katottg = r.hromada_katottg AND r.interview_date >= s.from_date
+    """
+
+
+def monthly_states_sql() -> str:
+    """A SELECT over coverage_monthly, universe only, under this package's names: on_date, katottg,
+    oblast_katottg, is_assessable, has_officer, at_required, officers_serving."""
+    return f"""
+        SELECT c.on_date, c.katottg, c.oblast_katottg, c.is_assessable,
+               c.is_covered AS has_officer, (c.status = 'covered') AS at_required, c.officers_serving
+        FROM coverage_monthly AS c
+        WHERE {in_programme_sql('c.oblast_katottg')}
+    """
+
+
+def oblast_trust(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFrame:
+    """Per oblast, trust (share, all respondents) of the latest wave started on or before
+    `on_date`, with its Kish effective n. Columns: oblast_katottg, wave, share, n_effective."""
+    return query(
+        con,
+        """
+        SELECT scope_katottg AS oblast_katottg, wave, share, n_effective
+        FROM trust_summary
+        WHERE metric = 'trust' AND grp = 'all' AND scope_katottg <> 'UA' AND wave_start <= ?::DATE
+        QUALIFY row_number() OVER (PARTITION BY scope_katottg ORDER BY wave_start DESC, wave DESC) = 1
+        """,
+        [on_date],
+    )
+
+
+def min_effective_n() -> float:
+    """Below this Kish effective n a survey share is 'too few responses' (the dashboard's setting)."""
+    from monitor.trust import min_effective_n as setting
+
+    return setting()
+
+
+def demo_truth(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """The planted effects (parameter -> value, in pp) when the build is demo data, else {}."""
+    if not is_demo(con):
+        return {}
+    df = query(con, "SELECT parameter, value FROM demo_truth")
+    return {str(p): float(v) for p, v in zip(df["parameter"], df["value"], strict=True)}
+
+
+def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the build is demo data (build_info is_demo)."""
+    return build_info(con).get("is_demo", "").lower() == "true"
