@@ -220,7 +220,7 @@ def peers(con: duckdb.DuckDBPyConnection, code: str, on_date: str, min_effective
         JOIN coverage_on($d::DATE) AS c USING (katottg)
         LEFT JOIN first_officer AS f USING (katottg)
         LEFT JOIN trust USING (oblast_katottg)
-        ORDER BY is_self DESC, p.name_uk
+        ORDER BY is_self DESC, p.name_uk, p.katottg
         """,
         {"code": code, "d": on_date, "min_n": min_effective_n},
     )
@@ -235,8 +235,9 @@ def peer_summary(peer_df: pd.DataFrame) -> dict[str, float]:
         "peers": float(len(others)),
         "share_covered": float(assessable["is_covered"].mean()) if len(assessable) else float("nan"),
         "officers_per_10k": float(assessable["officers_per_10k"].median()) if len(assessable) else float("nan"),
-        "months_since_first_officer": float(others["months_since_first_officer"].median()),
-        "trust_share": float(others["trust_share"].median()),
+        # float64 first: a nullable integer column with no value at all has a median of NA, not NaN.
+        "months_since_first_officer": float(others["months_since_first_officer"].astype("float64").median()),
+        "trust_share": float(others["trust_share"].astype("float64").median()),
     }
 
 
