@@ -79,13 +79,8 @@ def db_exists() -> bool:
 
 @st.cache_resource(show_spinner=False)
 def _connection(path: str, mtime_ns: int):
-    return db.connect(path)
-
-
-def connection():
     """The app's one read-only DuckDB connection (re-opened when the ETL swaps in a new file)."""
-    path, mtime = db.db_stamp()
-    return _connection(path, mtime)
+    return db.connect(path)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -13,8 +13,6 @@ from monitor.formatting import fmt_date, fmt_int, fmt_month, plotly_separators
 from monitor.i18n import t
 from monitor.maps import STATUS_COLOURS, STATUSES, status_label
 
-CODE_LENGTH = 19
-
 
 def hromada_index(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """katottg, name_uk, name_en, oblast_name_uk, oblast_name_en of every hromada, by Ukrainian name."""
