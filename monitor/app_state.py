@@ -18,14 +18,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from monitor import db, export
+from monitor import coverage, db, export, geometry
+from monitor.figures.maps import TOPOJSON_URL
 from monitor.formatting import fmt_date, fmt_datetime
 from monitor.i18n import DEFAULT_LANG, LANGS, name_col, t
-from monitor.maps import TOPOJSON_URL
+from monitor.tiles import Tile
 
 LANG_KEY = "lang"  # the query parameter holding the language code
 # topojsonURL: the maps are plotly 'geo' subplots, which would otherwise fetch base-layer
-# topojson from cdn.plot.ly (see monitor.maps.TOPOJSON_URL).
+# topojson from cdn.plot.ly (see monitor.figures.maps.TOPOJSON_URL).
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["sendDataToCloud"],
@@ -119,6 +120,11 @@ def oblast_options(lang: str) -> dict[str, str]:
     return dict(zip(df["oblast_katottg"], df[col], strict=True))
 
 
+def scope_options(lang: str) -> dict[str, str]:
+    """The whole country (db.NATIONAL) first, then every oblast: code -> name in the language."""
+    return {db.NATIONAL: t("common.national", lang), **oblast_options(lang)}
+
+
 # ---------------------------------------------------------------- URL state
 def url_param(name: str, default: str, allowed: Iterable[str] | None = None) -> str:
     """A query parameter's value, or `default` when absent or not one of `allowed`.
@@ -194,12 +200,10 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 def map_geometry(layer: str) -> str | dict:
     """A display-geometry layer as a figure wants it: a static URL when static serving is on
     (fetched once and cached by the browser; a rerun then sends only the values), else inline."""
-    from monitor import coverage, maps
-
     text = data(coverage.display_geometry, layer)
     if st.get_option("server.enableStaticServing"):
-        return maps.publish_geometry(text, STATIC_DIR, layer)
-    return maps.parse_geometry(text)
+        return geometry.publish_geometry(text, STATIC_DIR, layer)
+    return geometry.parse_geometry(text)
 
 
 # ---------------------------------------------------------------- page furniture
@@ -217,7 +221,7 @@ def page_header(title_key: str, question_key: str) -> None:
             built_at=fmt_datetime(info.get("built_at"), lg),
         )
     )
-    if info.get("is_demo", "").lower() == "true":
+    if is_demo():
         st.warning(t("common.demo_banner", lg), icon="⚠️")
 
 
@@ -236,6 +240,24 @@ def kpi(label: str, value: str, change: float | None = None, change_text: str | 
     color = "blue" if change > 0 else "orange" if change < 0 else "gray"
     st.metric(label, value, delta=change_text, delta_color=color, delta_arrow=arrow, help=help,
               border=True, delta_description=description)
+
+
+def show_tile(tile: Tile) -> None:
+    """A read-side Tile: kpi() with its change, or its note in the delta's place (no arrow, no
+    colour); then its caption."""
+    if tile.note is not None:
+        st.metric(tile.label, tile.value, delta=tile.note, delta_color="off", delta_arrow="off", help=tile.help,
+                  border=True)
+    else:
+        kpi(tile.label, tile.value, tile.change, tile.change_text, help=tile.help, description=tile.description)
+    if tile.caption:
+        st.caption(tile.caption)
+
+
+def hromada_picker(label: str, labels: dict[str, str], placeholder: str, key: str) -> str | None:
+    """A searchable select box of hromadas (labels: code -> profile.search_labels text), empty
+    until one is chosen; returns the chosen code or None."""
+    return st.selectbox(label, list(labels), index=None, format_func=labels.get, placeholder=placeholder, key=key)
 
 
 def download_buttons(df: pd.DataFrame, basename: str, lang: str, key: str | None = None) -> None:

@@ -14,7 +14,7 @@ from monitor import i18n, overview, rollout
 from monitor.i18n import LANGS, catalogue, t, t_or
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = sorted([*REPO.glob("views/*.py"), *REPO.glob("monitor/*.py"), REPO / "dashboard.py"])
+SOURCES = sorted([*REPO.glob("views/*.py"), *REPO.glob("monitor/**/*.py"), REPO / "dashboard.py"])
 # t("key", ...) and t(\n "key", ...) with a literal key; f-string keys are covered below.
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([A-Za-z0-9_.]+)["']""")
 
