@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from monitor import app_state, coverage, geometry, trust
+from monitor.db import NATIONAL
 from monitor.figures import maps
 from monitor.figures.maps import MapSpec
 
@@ -53,6 +54,32 @@ def _tiny_cov() -> pd.DataFrame:
             "is_partial_territory": [False, False, False, True, False],
         }
     )
+
+
+def test_map_scope_of_the_country_and_of_an_oblast():
+    cov = _tiny_cov().assign(has_geometry=[True, True, True, True, False])
+    cov.loc[3:, "oblast_katottg"] = "UA07000000000024379"
+    oblasts = json.dumps({"type": "FeatureCollection", "features": [
+        _square("UA05000000000010236", 30, 48) | {"geometry": {"type": "Polygon", "coordinates": [
+            [[30, 48], [30, 49], [33, 49], [33, 48], [30, 48]]]}},
+        _square("UA07000000000024379", 33, 48) | {"geometry": {"type": "Polygon", "coordinates": [
+            [[33, 48], [33, 49], [35, 49], [35, 48], [33, 48]]]}},
+    ]})
+    country = coverage.map_scope(NATIONAL, cov, TINY_LAYER, oblasts)
+    assert country.is_national and country.count_oblast is None and country.bounds is None
+    assert country.highlight is None and country.outline_ids == ("UA05000000000010236", "UA07000000000024379")
+    assert len(country.rows(cov)) == 5 and country.without_geometry(cov) == 1
+
+    first = coverage.map_scope("UA05000000000010236", cov, TINY_LAYER, oblasts)
+    assert first.count_oblast == "UA05000000000010236" and first.bounds == (30, 48, 33, 49)  # its 3 hromadas
+    assert geometry.geometry_ids(first.highlight) == ["UA05000000000010236"]
+    assert list(first.rows(cov)["katottg"]) == list(cov["katottg"][:3]) and first.without_geometry(cov) == 0
+    # hromada 3 has geometry, hromada 4 none: the view is hromada 3's square, one is left undrawn
+    second = coverage.map_scope("UA07000000000024379", cov, TINY_LAYER, oblasts)
+    assert second.bounds == (33, 48, 34, 49) and second.without_geometry(cov) == 1
+    spec = maps.scope_spec(second, "officer_gap", "app/static/geo/oblasts-y.geojson", None)
+    assert spec.view == geometry.view_for_bounds((33, 48, 34, 49), maps.map_aspect("officer_gap"))
+    assert spec.count_oblast == "UA07000000000024379" and spec.uirevision == "UA07000000000024379"
 
 
 def _hromada_traces(fig) -> list:
