@@ -19,14 +19,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from monitor import access, db, export
+from monitor import access, coverage, db, export, geometry
+from monitor.figures.maps import TOPOJSON_URL
 from monitor.formatting import fmt_date, fmt_datetime
 from monitor.i18n import DEFAULT_LANG, LANGS, name_col, t
-from monitor.maps import TOPOJSON_URL
+from monitor.tiles import Tile
 
 LANG_KEY = "lang"  # the query parameter holding the language code
 # topojsonURL: the maps are plotly 'geo' subplots, which would otherwise fetch base-layer
-# topojson from cdn.plot.ly (see monitor.maps.TOPOJSON_URL).
+# topojson from cdn.plot.ly (see monitor.figures.maps.TOPOJSON_URL).
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["sendDataToCloud"],
@@ -80,13 +81,8 @@ def db_exists() -> bool:
 
 @st.cache_resource(show_spinner=False)
 def _connection(path: str, mtime_ns: int):
-    return db.connect(path)
-
-
-def connection():
     """The app's one read-only DuckDB connection (re-opened when the ETL swaps in a new file)."""
-    path, mtime = db.db_stamp()
-    return _connection(path, mtime)
+    return db.connect(path)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -123,6 +119,11 @@ def oblast_options(lang: str) -> dict[str, str]:
     col = name_col(lang)
     df = df.sort_values(col)
     return dict(zip(df["oblast_katottg"], df[col], strict=True))
+
+
+def scope_options(lang: str) -> dict[str, str]:
+    """The whole country (db.NATIONAL) first, then every oblast: code -> name in the language."""
+    return {db.NATIONAL: t("common.national", lang), **oblast_options(lang)}
 
 
 # ---------------------------------------------------------------- URL state
@@ -200,12 +201,10 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 def map_geometry(layer: str) -> str | dict:
     """A display-geometry layer as a figure wants it: a static URL when static serving is on
     (fetched once and cached by the browser; a rerun then sends only the values), else inline."""
-    from monitor import coverage, maps
-
     text = data(coverage.display_geometry, layer)
     if st.get_option("server.enableStaticServing"):
-        return maps.publish_geometry(text, STATIC_DIR, layer)
-    return maps.parse_geometry(text)
+        return geometry.publish_geometry(text, STATIC_DIR, layer)
+    return geometry.parse_geometry(text)
 
 
 # ---------------------------------------------------------------- page furniture
@@ -223,7 +222,7 @@ def page_header(title_key: str, question_key: str) -> None:
             built_at=fmt_datetime(info.get("built_at"), lg),
         )
     )
-    if info.get("is_demo", "").lower() == "true":
+    if is_demo():
         st.warning(t("common.demo_banner", lg), icon="⚠️")
 
 
@@ -242,6 +241,24 @@ def kpi(label: str, value: str, change: float | None = None, change_text: str | 
     color = "blue" if change > 0 else "orange" if change < 0 else "gray"
     st.metric(label, value, delta=change_text, delta_color=color, delta_arrow=arrow, help=help,
               border=True, delta_description=description)
+
+
+def show_tile(tile: Tile) -> None:
+    """A read-side Tile: kpi() with its change, or its note in the delta's place (no arrow, no
+    colour); then its caption."""
+    if tile.note is not None:
+        st.metric(tile.label, tile.value, delta=tile.note, delta_color="off", delta_arrow="off", help=tile.help,
+                  border=True)
+    else:
+        kpi(tile.label, tile.value, tile.change, tile.change_text, help=tile.help, description=tile.description)
+    if tile.caption:
+        st.caption(tile.caption)
+
+
+def hromada_picker(label: str, labels: dict[str, str], placeholder: str, key: str) -> str | None:
+    """A searchable select box of hromadas (labels: code -> profile.search_labels text), empty
+    until one is chosen; returns the chosen code or None."""
+    return st.selectbox(label, list(labels), index=None, format_func=labels.get, placeholder=placeholder, key=key)
 
 
 def download_buttons(df: pd.DataFrame, basename: str, lang: str, key: str | None = None) -> None:

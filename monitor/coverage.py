@@ -1,16 +1,29 @@
-"""Coverage of hromadas on a date: the map's data. Pure functions over a read-only connection.
+"""Coverage of hromadas on a date: the map's data and its scope. Pure functions over a
+read-only connection.
 
 The status of a hromada on a date has one definition, the table macro `coverage_on(d)` that the
-ETL persists in the database; this module only joins names to it and summarises it.
+ETL persists in the database; this module only joins names to it and summarises it. A MapScope
+says what the map shows for a choice of the whole country or one oblast.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
 import vocabulary
-from monitor.db import query
+from monitor import geometry
+from monitor.db import NATIONAL, query
+from monitor.formatting import fmt_int, fmt_pct
+from monitor.i18n import name_col, t
+
+STATUSES = vocabulary.STATUSES.codes  # in legend and table order
+
+
+def status_label(status: str, lang: str) -> str:
+    return t(f"status.{status}", lang)
 
 
 def available_dates(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -48,6 +61,11 @@ def coverage_on(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFrame:
     )
 
 
+def with_geometry(cov: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a coverage_on() frame that have a boundary to draw (the map's hromadas)."""
+    return cov[cov["has_geometry"]]
+
+
 def status_counts(cov: pd.DataFrame, oblast: str | None = None) -> pd.DataFrame:
     """Hromadas, residents and officers by status (every status listed, even with zero).
 
@@ -61,8 +79,31 @@ def status_counts(cov: pd.DataFrame, oblast: str | None = None) -> pd.DataFrame:
         officers_serving=("officers_serving", "sum"),
         required_officers=("required_officers", "sum"),
     )
-    out = grouped.reindex(list(vocabulary.STATUSES.codes), fill_value=0).reset_index(names="status")
+    out = grouped.reindex(list(STATUSES), fill_value=0).reset_index(names="status")
     return out.astype({c: "int64" for c in out.columns if c != "status"})
+
+
+STATUS_TABLE_COLUMNS = ["status", "hromadas", "share", "population", "officers_serving", "required_officers"]
+
+
+def status_display(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """status_counts() as formatted text for reading, headers translated ('map.col.*')."""
+    total = max(int(counts["hromadas"].sum()), 1)
+    display = counts.assign(
+        status=[status_label(s, lang) for s in counts["status"]],
+        share=[fmt_pct(n / total, lang) for n in counts["hromadas"]],
+        hromadas=[fmt_int(v, lang) for v in counts["hromadas"]],
+        population=[fmt_int(v, lang) for v in counts["population"]],
+        officers_serving=[fmt_int(v, lang) for v in counts["officers_serving"]],
+        required_officers=[fmt_int(v, lang) for v in counts["required_officers"]],
+    )[STATUS_TABLE_COLUMNS]
+    return display.rename(columns={c: t(f"map.col.{c}", lang) for c in STATUS_TABLE_COLUMNS})
+
+
+def status_download(counts: pd.DataFrame, lang: str, on_date: str, scope: str) -> pd.DataFrame:
+    """status_counts() for download: raw numbers, the status in words, the date and the scope."""
+    return counts.assign(status_label=[status_label(s, lang) for s in counts["status"]], on_date=on_date,
+                         scope=scope)
 
 
 # Above this many open stations the map shows one marker per hromada and kind (at their mean
@@ -101,43 +142,57 @@ def stations_open_on(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFra
     )
 
 
-def oblast_trust_latest(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFrame:
-    """Per oblast, the trust share of the latest wave that started on or before `on_date`.
-
-    Oblast level (group 'all'): the survey's samples per hromada are too small for a hromada
-    estimate. Columns: oblast_katottg, wave, share, n_effective, n_unweighted.
-    """
-    return query(
-        con,
-        """
-        SELECT scope_katottg AS oblast_katottg, wave, share, n_effective, n_unweighted
-        FROM trust_summary
-        WHERE metric = 'trust' AND grp = 'all' AND scope_katottg <> 'UA'
-          AND wave_start <= ?::DATE
-        QUALIFY row_number() OVER (PARTITION BY scope_katottg ORDER BY wave_start DESC, wave DESC) = 1
-        """,
-        [on_date],
-    )
-
-
-def with_oblast_trust(cov: pd.DataFrame, trust: pd.DataFrame, min_effective_n: float) -> pd.DataFrame:
-    """cov plus trust_share (NaN when the oblast's effective n is below the minimum), trust_wave,
-    trust_n_effective and trust_too_few (bool)."""
-    t = trust.rename(columns={"share": "trust_share", "wave": "trust_wave", "n_effective": "trust_n_effective"})
-    out = cov.merge(
-        t[["oblast_katottg", "trust_share", "trust_wave", "trust_n_effective"]],
-        on="oblast_katottg",
-        how="left",
-    )
-    too_few = out["trust_n_effective"].notna() & (out["trust_n_effective"] < min_effective_n)
-    out["trust_too_few"] = too_few
-    out.loc[too_few, "trust_share"] = float("nan")
-    return out
-
-
 def display_geometry(con: duckdb.DuckDBPyConnection, layer: str) -> str:
     """The simplified GeoJSON FeatureCollection of a layer ('hromadas' | 'oblasts'), as text."""
     df = query(con, "SELECT geojson FROM display_geometry WHERE layer = ?", [layer])
     if df.empty:
         raise LookupError(f"display_geometry has no layer {layer!r}")
     return str(df["geojson"].iloc[0])
+
+
+# ---------------------------------------------------------------- the map's scope
+@dataclass(frozen=True)
+class MapScope:
+    """What the coverage map shows for a choice of the whole country (NATIONAL) or one oblast.
+
+    The whole country stays drawn either way; an oblast's scope zooms to it, outlines it in bold
+    and limits the counts (legend, table, hromadas without geometry, the profile picker) to it.
+    """
+
+    oblast: str  # NATIONAL or an oblast code
+    bounds: geometry.Bounds | None  # what to zoom to; None: the whole country
+    highlight: dict | None  # the oblast's outline (FeatureCollection), drawn bold
+    outline_ids: tuple[str, ...]  # every oblast of the outline layer
+
+    @property
+    def is_national(self) -> bool:
+        return self.oblast == NATIONAL
+
+    @property
+    def count_oblast(self) -> str | None:
+        """The oblast the counts are limited to; None for the whole country."""
+        return None if self.is_national else self.oblast
+
+    def rows(self, cov: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a coverage_on() frame inside the scope."""
+        return cov if self.is_national else cov[cov["oblast_katottg"] == self.oblast]
+
+    def hromadas_by_name(self, cov: pd.DataFrame, lang: str) -> pd.DataFrame:
+        """The scope's rows ordered by their name in the language (for the profile picker)."""
+        return self.rows(cov).sort_values(name_col(lang))
+
+    def without_geometry(self, cov: pd.DataFrame) -> int:
+        """How many of the scope's hromadas have no boundary to draw."""
+        return int((~self.rows(cov)["has_geometry"]).sum())
+
+
+def map_scope(oblast: str, cov: pd.DataFrame, hromada_layer: str, oblast_layer: str) -> MapScope:
+    """The MapScope of `oblast` (NATIONAL or a code) over a coverage_on() frame and the two
+    display-geometry layers (display_geometry() texts)."""
+    outline_ids = tuple(geometry.geometry_ids(geometry.parse_geometry(oblast_layer)))
+    if oblast == NATIONAL:
+        return MapScope(oblast, None, None, outline_ids)
+    drawn = cov[cov["has_geometry"]]
+    in_oblast = drawn.loc[drawn["oblast_katottg"] == oblast, "katottg"]
+    bounds = geometry.bounds_of(hromada_layer, in_oblast) or geometry.bounds_of(oblast_layer, [oblast])
+    return MapScope(oblast, bounds, geometry.layer_subset(oblast_layer, [oblast]), outline_ids)

@@ -11,6 +11,9 @@ import pandas as pd
 
 from vocabulary import locations
 
+# scope_katottg of the whole country in rollout_monthly and trust_summary (else an oblast code).
+NATIONAL = "UA"
+
 
 def db_path() -> Path:
     """The database the dashboard reads: env POG_DB, else data/processed/pog.duckdb."""

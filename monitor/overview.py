@@ -6,10 +6,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from monitor.db import query
-from monitor.formatting import fmt_date, fmt_int, fmt_month, fmt_pct, fmt_signed_int
+from monitor.db import NATIONAL, query
+from monitor.formatting import fmt_date, fmt_int, fmt_month, fmt_pct, fmt_signed_int, fmt_signed_pp
 from monitor.i18n import t, t_or
-from monitor.rollout import NATIONAL, scope_summary, year_before
+from monitor.rollout import scope_summary, year_before
+from monitor.survey import is_reportable
+from monitor.tiles import Tile
 
 # KPI tiles, in display order: key (translated 'kpi.<key>') -> column of scope_summary.
 KPI_COLUMNS = ("hromadas_covered", "officers_serving", "residents_covered", "stations_open",
@@ -33,13 +35,16 @@ def national_kpis(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
     return df.set_index("when")
 
 
-def trust_gap(con: duckdb.DuckDBPyConnection, as_of: str, min_effective_n: float) -> pd.DataFrame:
+TRUST_GROUPS = ("covered", "not_covered")
+
+
+def trust_gap(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
     """National trust in covered vs not-covered hromadas: the latest wave and the latest wave that
     ended a year or more before as_of (for the change).
 
     Rows: when ('now' | 'year_before') x grp ('covered' | 'not_covered'); columns wave, wave_end,
-    share (NaN when the effective n is below `min_effective_n`), n_effective, ci_low, ci_high,
-    too_few (bool). Empty when there is no survey.
+    share (NaN unless reportable, monitor.survey), n_effective, ci_low, ci_high, too_few (bool).
+    Empty when there is no survey.
     """
     before = year_before(as_of).isoformat()
     df = query(
@@ -47,24 +52,24 @@ def trust_gap(con: duckdb.DuckDBPyConnection, as_of: str, min_effective_n: float
         """
         WITH waves AS (
             SELECT DISTINCT wave, wave_start, wave_end FROM trust_summary
-            WHERE scope_katottg = 'UA' AND metric = 'trust' AND wave_end <= ?::DATE
+            WHERE scope_katottg = $national AND metric = 'trust' AND wave_end <= $as_of::DATE
         ),
         picked AS (
             SELECT 'now' AS "when", wave FROM (SELECT wave FROM waves ORDER BY wave_end DESC, wave DESC LIMIT 1)
             UNION ALL
             SELECT 'year_before', wave FROM (
-                SELECT wave FROM waves WHERE wave_end <= ?::DATE ORDER BY wave_end DESC, wave DESC LIMIT 1)
+                SELECT wave FROM waves WHERE wave_end <= $before::DATE ORDER BY wave_end DESC, wave DESC LIMIT 1)
         )
         SELECT picked."when", s.wave, strftime(s.wave_end, '%Y-%m-%d') AS wave_end, s.grp, s.share,
                s.n_unweighted, s.n_effective, s.ci_low, s.ci_high
         FROM picked
         JOIN trust_summary AS s ON s.wave = picked.wave
-        WHERE s.scope_katottg = 'UA' AND s.metric = 'trust' AND s.grp IN ('covered', 'not_covered')
+        WHERE s.scope_katottg = $national AND s.metric = 'trust' AND list_contains($groups, s.grp)
         ORDER BY picked."when", s.grp
         """,
-        [as_of[:10], before],
+        {"national": NATIONAL, "as_of": as_of[:10], "before": before, "groups": list(TRUST_GROUPS)},
     )
-    df["too_few"] = df["n_effective"].fillna(0) < min_effective_n
+    df["too_few"] = ~is_reportable(df["n_effective"])
     for col in ("share", "ci_low", "ci_high"):
         df.loc[df["too_few"], col] = float("nan")
     return df
@@ -106,13 +111,6 @@ def published_vs_data(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                   "difference", "difference_share", "source_name", "source_url", "confidence", "note"]]
 
 
-def national_series(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """rollout_monthly for the whole country, on_date as a Timestamp."""
-    df = query(con, "SELECT * FROM rollout_monthly WHERE scope_katottg = 'UA' ORDER BY on_date")
-    df["on_date"] = pd.to_datetime(df["on_date"])
-    return df
-
-
 def published_date_text(iso: str, precision: str, lang: str) -> str:
     """A published date as precise as the source gave it: a day, a month or a year."""
     if precision == "year":
@@ -144,3 +142,55 @@ def published_download(pub: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = pub.copy()
     out["metric"] = [t(f"metric.{m}", lang) for m in out["metric"]]
     return out
+
+
+# ---------------------------------------------------------------- tiles
+def kpi_tiles(kpis: pd.DataFrame, lang: str) -> list[Tile]:
+    """The KPI tiles of national_kpis() in KPI_COLUMNS order, each with its 12-month change."""
+    now, prev = kpis.loc["now"], kpis.loc["year_before"]
+    yoy = t("common.yoy", lang)
+    share_change = now["covered_share"] - prev["covered_share"]
+    tiles = [
+        Tile(
+            t("kpi.hromadas_covered", lang, n=fmt_int(now["hromadas_covered"], lang),
+              total=fmt_int(now["hromadas_assessable"], lang)),
+            fmt_pct(now["covered_share"], lang),
+            change=share_change,
+            change_text=t("overview.change_with_count", lang, pp=fmt_signed_pp(share_change, lang),
+                          change=fmt_signed_int(now["hromadas_covered"] - prev["hromadas_covered"], lang)),
+            help=t("kpi.hromadas_covered_help", lang),
+            description=yoy,
+        )
+    ]
+    for key in KPI_COLUMNS[1:]:
+        change = now[key] - prev[key]
+        tiles.append(Tile(t(f"kpi.{key}", lang), fmt_int(now[key], lang), change=change,
+                          change_text=fmt_signed_int(change, lang), help=t(f"kpi.{key}_help", lang),
+                          description=yoy))
+    return tiles
+
+
+def trust_tiles(trust: pd.DataFrame, lang: str) -> list[Tile]:
+    """A tile per group of trust_gap(): the latest share (or 'too few', or 'no survey') and its
+    change from the wave a year before when both are reportable."""
+    tiles = []
+    for grp in TRUST_GROUPS:
+        cur = trust[(trust["when"] == "now") & (trust["grp"] == grp)]
+        old = trust[(trust["when"] == "year_before") & (trust["grp"] == grp)]
+        label = t(f"kpi.trust_{grp}", lang)
+        if cur.empty:
+            tiles.append(Tile(label, t("overview.no_survey", lang)))
+            continue
+        c = cur.iloc[0]
+        value = t("overview.too_few", lang) if c["too_few"] else fmt_pct(c["share"], lang)
+        help_text = t("kpi.trust_help", lang, wave=c["wave"], end=fmt_date(c["wave_end"], lang),
+                      n=fmt_int(c["n_effective"], lang), low=fmt_pct(c["ci_low"], lang),
+                      high=fmt_pct(c["ci_high"], lang))
+        if old.empty or c["too_few"] or old.iloc[0]["too_few"]:
+            tiles.append(Tile(label, value, help=help_text))
+            continue
+        o = old.iloc[0]
+        change = c["share"] - o["share"]
+        tiles.append(Tile(label, value, help=help_text, change=change, change_text=fmt_signed_pp(change, lang),
+                          description=t("overview.vs_wave", lang, wave=o["wave"])))
+    return tiles

@@ -1,19 +1,21 @@
 """One hromada in depth: search, facts, status history, officers, stations, memoranda,
-territory status, and the comparison with peers of the same type and size band."""
+territory status, and the comparison with peers of the same type and size band — the queries and
+the tables, tiles and lines that show them (the charts are in monitor.figures.profile)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from monitor.coverage import status_label
 from monitor.db import query
-from monitor.formatting import fmt_date, fmt_int, fmt_month, plotly_separators
-from monitor.i18n import t
-from monitor.maps import STATUS_COLOURS, STATUSES, status_label
-
-CODE_LENGTH = 19
+from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct
+from monitor.i18n import name_col, t
+from monitor.survey import is_reportable
+from monitor.tiles import Tile
+from monitor.trust import oblast_latest, value_text, with_oblast_trust
 
 
 def hromada_index(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -43,11 +45,13 @@ def search_labels(index: pd.DataFrame, lang: str) -> dict[str, str]:
 
 
 def hromada_facts(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
-    """The hromadas row of `code` with its oblast's names (empty frame if unknown)."""
+    """The hromadas row of `code` (name_en falls back to name_uk) with its oblast's names (empty
+    frame if unknown)."""
     return query(
         con,
         """
-        SELECT h.*, o.name_uk AS oblast_name_uk, o.name_en AS oblast_name_en
+        SELECT h.* REPLACE (coalesce(h.name_en, h.name_uk) AS name_en),
+               o.name_uk AS oblast_name_uk, o.name_en AS oblast_name_en
         FROM hromadas AS h JOIN oblasts AS o USING (oblast_katottg)
         WHERE h.katottg = ?
         """,
@@ -157,12 +161,10 @@ def territory_display(periods: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
-def oblast_trust_table(trust: pd.DataFrame, min_effective_n: float, lang: str) -> pd.DataFrame:
+def oblast_trust_table(trust: pd.DataFrame, lang: str) -> pd.DataFrame:
     """monitor.trust.latest_waves() rows of an oblast as a readable table: one row per wave and
     group, trust and knows-officer side by side; a share with too few responses is written as
     such, never as a number."""
-    from monitor.trust import value_text
-
     rows = []
     for (wave, grp), part in trust.groupby(["wave", "grp"], sort=False):
         by_metric = part.set_index("metric")
@@ -170,8 +172,7 @@ def oblast_trust_table(trust: pd.DataFrame, min_effective_n: float, lang: str) -
         for metric in ("trust", "knows_officer"):
             if metric in by_metric.index:
                 r = by_metric.loc[metric]
-                ok = (r["n_effective"] if pd.notna(r["n_effective"]) else 0) >= min_effective_n
-                row[t(f"metric.{metric}", lang)] = value_text(r["share"], ok, lang)
+                row[t(f"metric.{metric}", lang)] = value_text(r["share"], is_reportable(r["n_effective"]), lang)
             else:
                 row[t(f"metric.{metric}", lang)] = "—"
         row[t("profile.col.n", lang)] = fmt_int(part["n_unweighted"].max(), lang)
@@ -179,16 +180,23 @@ def oblast_trust_table(trust: pd.DataFrame, min_effective_n: float, lang: str) -
     return pd.DataFrame(rows)
 
 
-def peers(con: duckdb.DuckDBPyConnection, code: str, on_date: str, min_effective_n: float) -> pd.DataFrame:
+PEER_COLUMNS = [
+    "katottg", "is_self", "name_uk", "name_en", "oblast_name_uk", "oblast_name_en", "population_count", "status",
+    "officers_serving", "required_officers", "officers_per_10k", "is_covered", "is_assessable",
+    "months_since_first_officer", "trust_share", "trust_n_effective",
+]
+
+
+def peers(con: duckdb.DuckDBPyConnection, code: str, on_date: str) -> pd.DataFrame:
     """The hromada and its peers (same type_uk and size_band) on `on_date`.
 
     Columns: katottg, is_self, name_uk, name_en, oblast_name_uk, oblast_name_en, population_count,
     status, officers_serving, required_officers, officers_per_10k, is_covered, is_assessable,
     months_since_first_officer (NULL if none yet), trust_share (the oblast's latest wave on or
-    before on_date; NULL where the effective n is below the minimum), trust_n_effective (NULL:
-    no survey wave in the oblast yet).
+    before on_date, monitor.trust.with_oblast_trust: NaN unless reportable), trust_n_effective
+    (NaN: no survey wave in the oblast yet).
     """
-    return query(
+    df = query(
         con,
         """
         WITH me AS (SELECT type_uk, size_band FROM hromadas WHERE katottg = $code),
@@ -199,31 +207,22 @@ def peers(con: duckdb.DuckDBPyConnection, code: str, on_date: str, min_effective
         first_officer AS (
             SELECT hromada_katottg AS katottg, min(start_date) AS first_start
             FROM officers WHERE start_date <= $d::DATE GROUP BY 1
-        ),
-        trust AS (
-            SELECT scope_katottg AS oblast_katottg,
-                   CASE WHEN n_effective >= $min_n THEN share END AS trust_share,
-                   n_effective AS trust_n_effective
-            FROM trust_summary
-            WHERE metric = 'trust' AND grp = 'all' AND wave_start <= $d::DATE
-            QUALIFY row_number() OVER (PARTITION BY scope_katottg ORDER BY wave_start DESC, wave DESC) = 1
         )
         SELECT p.katottg, p.katottg = $code AS is_self, p.name_uk, coalesce(p.name_en, p.name_uk) AS name_en,
-               o.name_uk AS oblast_name_uk, o.name_en AS oblast_name_en, p.population_count,
+               p.oblast_katottg, o.name_uk AS oblast_name_uk, o.name_en AS oblast_name_en, p.population_count,
                c.status, c.officers_serving, c.required_officers, c.officers_per_10k, c.is_covered,
                c.is_assessable,
                CASE WHEN f.first_start IS NOT NULL THEN date_diff('month', f.first_start, $d::DATE) END
-                   AS months_since_first_officer,
-               trust.trust_share, trust.trust_n_effective
+                   AS months_since_first_officer
         FROM peer AS p
         JOIN oblasts AS o USING (oblast_katottg)
         JOIN coverage_on($d::DATE) AS c USING (katottg)
         LEFT JOIN first_officer AS f USING (katottg)
-        LEFT JOIN trust USING (oblast_katottg)
-        ORDER BY is_self DESC, p.name_uk
+        ORDER BY is_self DESC, p.name_uk, p.katottg
         """,
-        {"code": code, "d": on_date, "min_n": min_effective_n},
+        {"code": code, "d": on_date},
     )
+    return with_oblast_trust(df, oblast_latest(con, on_date))[PEER_COLUMNS]
 
 
 def peer_summary(peer_df: pd.DataFrame) -> dict[str, float]:
@@ -235,123 +234,115 @@ def peer_summary(peer_df: pd.DataFrame) -> dict[str, float]:
         "peers": float(len(others)),
         "share_covered": float(assessable["is_covered"].mean()) if len(assessable) else float("nan"),
         "officers_per_10k": float(assessable["officers_per_10k"].median()) if len(assessable) else float("nan"),
-        "months_since_first_officer": float(others["months_since_first_officer"].median()),
-        "trust_share": float(others["trust_share"].median()),
+        # float64 first: a nullable integer column with no value at all has a median of NA, not NaN.
+        "months_since_first_officer": float(others["months_since_first_officer"].astype("float64").median()),
+        "trust_share": float(others["trust_share"].astype("float64").median()),
     }
 
 
-# ---------------------------------------------------------------- figures
-def status_figure(history: pd.DataFrame, lang: str) -> go.Figure:
-    """Status by month as a step line across the ordered statuses (labels on the axis, so the
-    status is read from the position as well as the colour)."""
-    order = list(reversed(STATUSES))
-    labels = [status_label(s, lang) for s in order]
-    x = pd.to_datetime(history["on_date"])
-    y = [status_label(s, lang) for s in history["status"]]
-    hover = [
-        f"{fmt_month(d, lang)}: {status_label(s, lang)}<br>"
-        + t("profile.hover.officers", lang, serving=fmt_int(o, lang), required=fmt_int(r, lang))
-        for d, s, o, r in zip(
-            history["on_date"],
-            history["status"],
-            history["officers_serving"],
-            history["required_officers"],
-            strict=True,
-        )
+def peer_tiles(peer_df: pd.DataFrame, lang: str) -> list[Tile]:
+    """The hromada's own figures in four tiles, each with its peers' median (or share) under it."""
+    me = peer_df[peer_df["is_self"]].iloc[0]
+    summary = peer_summary(peer_df)
+
+    def median(text: str) -> str:
+        return f"{t('profile.peers_median', lang)}: {text}"
+
+    per_10k = median(fmt_num(summary["officers_per_10k"], lang, 2))
+    return [
+        Tile(t("profile.m.officers_per_10k", lang), fmt_num(me["officers_per_10k"], lang, 2), help=per_10k,
+             caption=per_10k),
+        Tile(t("profile.m.share_covered", lang),
+             t("profile.covered_yes", lang) if me["is_covered"] else t("profile.covered_no", lang),
+             caption=t("profile.peers_share", lang, value=fmt_pct(summary["share_covered"], lang))),
+        Tile(t("profile.m.months_since_first", lang), fmt_int(me["months_since_first_officer"], lang),
+             caption=median(fmt_int(summary["months_since_first_officer"], lang))),
+        Tile(t("profile.m.trust", lang), fmt_pct(me["trust_share"], lang),
+             caption=median(fmt_pct(summary["trust_share"], lang))),
     ]
-    fig = go.Figure(
-        go.Scatter(
-            x=x,
-            y=y,
-            mode="lines+markers",
-            line={"shape": "hv", "color": "#777777", "width": 1.5},
-            marker={"color": [STATUS_COLOURS[s] for s in history["status"]], "size": 7},
-            hovertext=hover,
-            hovertemplate="%{hovertext}<extra></extra>",
-            showlegend=False,
-        )
-    )
-    fig.update_layout(
-        yaxis={"categoryorder": "array", "categoryarray": labels, "title": None},
-        xaxis={"title": None},
-        height=260,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        separators=plotly_separators(lang),
-    )
-    return fig
 
 
-def officers_figure(assignments: pd.DataFrame, history: pd.DataFrame, as_of: str, lang: str) -> go.Figure:
-    """A timeline bar per assignment (pseudonymous id) above the monthly serving count against
-    the required number."""
-    n = max(len(assignments), 1)
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.14)
-    end_default = pd.Timestamp(as_of)
-    for r in assignments.itertuples(index=False):
-        start = pd.Timestamp(r.start_date)
-        end = pd.Timestamp(r.end_date) if pd.notna(r.end_date) else end_default
-        serving = pd.isna(r.end_date)
-        hover = "<br>".join(
-            [
-                f"<b>{r.officer_id}</b>",
-                t(
-                    "profile.hover.assignment",
-                    lang,
-                    start=fmt_date(start, lang),
-                    end=t("profile.serving_now", lang) if serving else fmt_date(end, lang),
-                ),
-            ]
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=[start, end],
-                y=[r.officer_id, r.officer_id],
-                mode="lines+markers",
-                line={"color": "#0072B2" if serving else "#999999", "width": 8},
-                marker={"size": 4, "color": "#000000"},
-                hovertext=[hover, hover],
-                hovertemplate="%{hovertext}<extra></extra>",
-                showlegend=False,
-            ),
-            row=1,
-            col=1,
-        )
-    x = pd.to_datetime(history["on_date"])
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=history["officers_serving"],
-            mode="lines",
-            line={"shape": "hv", "color": "#0072B2"},
-            name=t("profile.serving", lang),
-        ),
-        row=2,
-        col=1,
+def peer_caption(peer_df: pd.DataFrame, as_of: str, lang: str) -> str:
+    return (t("profile.peer_count", lang, n=fmt_int(peer_summary(peer_df)["peers"], lang)) + " · "
+            + t("profile.peers_note", lang, date=fmt_date(as_of, lang)))
+
+
+def _trust_cell(share, n_effective, lang: str) -> str:
+    """An oblast's trust share; '—' without a survey; 'too few responses' where not reportable."""
+    if pd.notna(share):
+        return fmt_pct(share, lang)
+    return "—" if pd.isna(n_effective) else t("trust.too_few", lang)
+
+
+def peer_display(peer_df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """peers() as a readable table, the hromada itself first and marked ▶."""
+    name = name_col(lang)
+    return pd.DataFrame({
+        t("profile.col.hromada", lang): [
+            f"▶ {n}" if is_self else n for n, is_self in zip(peer_df[name], peer_df["is_self"], strict=True)
+        ],
+        t("profile.col.oblast", lang): peer_df[f"oblast_{name}"],
+        t("profile.col.population", lang): [fmt_int(v, lang) for v in peer_df["population_count"]],
+        t("profile.col.status", lang): [status_label(s, lang) for s in peer_df["status"]],
+        t("profile.col.officers", lang): [fmt_int(v, lang) for v in peer_df["officers_serving"]],
+        t("profile.col.per10k", lang): [fmt_num(v, lang, 2) for v in peer_df["officers_per_10k"]],
+        t("profile.col.months", lang): [fmt_int(v, lang) for v in peer_df["months_since_first_officer"]],
+        t("profile.col.trust", lang): [
+            _trust_cell(v, n, lang) for v, n in zip(peer_df["trust_share"], peer_df["trust_n_effective"], strict=True)
+        ],
+    })
+
+
+# ---------------------------------------------------------------- the header
+@dataclass(frozen=True)
+class HromadaCard:
+    """What the profile's header says about one hromada, in one language."""
+
+    title: str  # 'Name — Oblast'
+    oblast_katottg: str
+    oblast_name: str
+    type_label: str
+    size_band: str
+    tiles: list[Tile]  # population, area, settlements, required officers, officers now
+    status_line: str | None  # Markdown: the status now (None without a history)
+    facts_line: str  # Markdown: type · raion · oblast · size band · code [· occupied before 2022]
+
+
+def hromada_card(facts: pd.Series, history: pd.DataFrame, lang: str) -> HromadaCard:
+    """facts: a hromada_facts() row; history: its status_history()."""
+    name = name_col(lang)
+    oblast_name = facts[f"oblast_{name}"]
+    now = history.iloc[-1] if len(history) else None
+    type_label = (t(f"hromada_type.{facts['type_en']}", lang) if pd.notna(facts["type_en"])
+                  else t("profile.type_unknown", lang))
+    raion = facts[f"raion_{name}"]
+    items = [
+        (t("profile.type", lang), type_label),
+        (t("profile.raion", lang), raion if pd.notna(raion) else "—"),
+        (t("profile.oblast", lang), oblast_name),
+        (t("profile.size_band", lang), facts["size_band"]),
+        (t("profile.code", lang), f"`{facts['katottg']}`"),
+    ]
+    facts_line = " · ".join(
+        [f"**{label}:** {value}" for label, value in items]
+        + ([f"**{t('profile.occupied_before_2022', lang)}**"] if facts["is_occupied_before_2022"] else [])
     )
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=history["required_officers"],
-            mode="lines",
-            line={"shape": "hv", "color": "#D55E00", "dash": "dash"},
-            name=t("profile.required", lang),
-        ),
-        row=2,
-        col=1,
+    tiles = [
+        Tile(t("profile.population", lang), fmt_int(facts["population_count"], lang),
+             help=t("profile.population_help", lang)),
+        Tile(t("profile.area", lang), fmt_num(facts["area_km2"], lang, 1)),
+        Tile(t("profile.settlements", lang), fmt_int(facts["settlements_count"], lang)),
+        Tile(t("profile.required_officers", lang), fmt_int(facts["required_officers"], lang)),
+        Tile(t("profile.officers_now", lang), fmt_int(now["officers_serving"] if now is not None else None, lang)),
+    ]
+    return HromadaCard(
+        title=f"{facts[name]} — {oblast_name}",
+        oblast_katottg=facts["oblast_katottg"],
+        oblast_name=oblast_name,
+        type_label=type_label,
+        size_band=facts["size_band"],
+        tiles=tiles,
+        status_line=(f"**{t('profile.status_now', lang)}:** {status_label(now['status'], lang)}"
+                     if now is not None else None),
+        facts_line=facts_line,
     )
-    fig.update_yaxes(title=None, autorange="reversed", row=1, col=1)
-    fig.update_xaxes(showticklabels=False, row=1, col=1)
-    top = max(
-        int(history["officers_serving"].max() if len(history) else 0),
-        int(history["required_officers"].max() if len(history) else 0),
-        1,
-    )
-    fig.update_yaxes(title=None, rangemode="tozero", tick0=0, dtick=max(1, -(-top // 4)), row=2, col=1)
-    fig.update_layout(
-        height=min(300 + 22 * n, 740),
-        # The legend above the plot: below it, it covered the shared date axis.
-        margin={"l": 10, "r": 10, "t": 36, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "right", "x": 1},
-        separators=plotly_separators(lang),
-    )
-    return fig

@@ -9,6 +9,8 @@ import duckdb
 import pandas as pd
 
 from monitor.db import query
+from monitor.formatting import fmt_date, fmt_datetime, fmt_int
+from monitor.i18n import name_col, t_or
 
 METHODOLOGY_MD = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
 
@@ -107,15 +109,10 @@ def methodology_markdown(path: Path = METHODOLOGY_MD) -> str | None:
 
 # ---------------------------------------------------------------- for reading (formatted text)
 def reason_text(code: str, lang: str) -> str:
-    from monitor.i18n import t_or
-
     return t_or(f"reason.{code}", lang, str(code))
 
 
 def load_log_display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    from monitor.formatting import fmt_datetime, fmt_int
-    from monitor.i18n import t_or
-
     return pd.DataFrame({
         "file": df["file"],
         "kind": [t_or(f"kind.{k}", lang, str(k)) for k in df["kind"]],
@@ -129,8 +126,6 @@ def load_log_display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def rejects_display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    from monitor.formatting import fmt_int
-
     return pd.DataFrame({
         "file": df["file"],
         "row": [fmt_int(x, lang) for x in df["row"]],
@@ -148,8 +143,6 @@ def rejects_download(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def reject_counts_display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    from monitor.formatting import fmt_int
-
     return pd.DataFrame({
         "file": df["file"],
         "reason": [reason_text(r, lang) for r in df["reason"]],
@@ -158,9 +151,6 @@ def reject_counts_display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def freshness_display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    from monitor.formatting import fmt_date, fmt_int
-    from monitor.i18n import t_or
-
     return pd.DataFrame({
         "table_name": [t_or(f"table.{n}", lang, n) for n in df["table_name"]],
         "rows": [fmt_int(x, lang) for x in df["rows"]],
@@ -169,13 +159,11 @@ def freshness_display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def overlaps_display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    from monitor.formatting import fmt_date
-
-    suffix = "en" if lang == "en" else "uk"
+    name = name_col(lang)
     return pd.DataFrame({
         "officer_id": df["officer_id"],
-        "first_hromada": df[f"first_name_{suffix}"].fillna(df["first_hromada"]),
-        "second_hromada": df[f"second_name_{suffix}"].fillna(df["second_hromada"]),
+        "first_hromada": df[f"first_{name}"].fillna(df["first_hromada"]),
+        "second_hromada": df[f"second_{name}"].fillna(df["second_hromada"]),
         "overlap_start": [fmt_date(x, lang) for x in df["overlap_start"]],
         "overlap_end": [fmt_date(x, lang) if x else "…" for x in df["overlap_end"]],
     })

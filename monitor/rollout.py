@@ -13,9 +13,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from monitor.db import query
+from monitor.db import NATIONAL, query
+from monitor.formatting import fmt_int, fmt_pct, fmt_signed_int, fmt_signed_pp
+from monitor.i18n import name_col, t
 
-NATIONAL = "UA"
 # Metrics the rollout chart can show: column of rollout_monthly -> kind of number.
 METRICS = {
     "covered_share": "share",
@@ -27,6 +28,7 @@ METRICS = {
 # Events marked on time axes: key (translated 'event.<key>') -> date.
 EVENTS = {"pilot_start": dt.date(2019, 5, 29), "invasion": dt.date(2022, 2, 24)}
 
+
 def year_before(d: dt.date | str) -> dt.date:
     """The same calendar date a year earlier (29 Feb -> 28 Feb)."""
     day = dt.date.fromisoformat(d[:10]) if isinstance(d, str) else d
@@ -37,13 +39,13 @@ def year_before(d: dt.date | str) -> dt.date:
 
 
 def scope_summary(con: duckdb.DuckDBPyConnection, dates: tuple[str, ...]) -> pd.DataFrame:
-    """The rollout_monthly columns for any dates, per oblast and national ('UA').
+    """The rollout_monthly columns for any dates, per oblast and national (NATIONAL).
 
     The ETL's rollout_on_dates macro — the one definition rollout_monthly is built from — so a
     date that is not a month end (the as-of date a year ago, a published milestone's date) is
     counted exactly as rollout_monthly counts its dates. on_date is returned as an ISO string.
     """
-    df = query(
+    return query(
         con,
         """
         SELECT strftime(on_date, '%Y-%m-%d') AS on_date, * EXCLUDE (on_date)
@@ -52,7 +54,6 @@ def scope_summary(con: duckdb.DuckDBPyConnection, dates: tuple[str, ...]) -> pd.
         """,
         [list(dates)],
     )
-    return df
 
 
 def monthly(con: duckdb.DuckDBPyConnection, scopes: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -70,7 +71,7 @@ def monthly(con: duckdb.DuckDBPyConnection, scopes: tuple[str, ...] = ()) -> pd.
 def league(now: pd.DataFrame, before: pd.DataFrame, oblasts: pd.DataFrame) -> pd.DataFrame:
     """Rank oblasts by the share of assessable hromadas covered (pure; frames as above).
 
-    now/before: scope_summary rows of one date each (oblast rows; 'UA' ignored).
+    now/before: scope_summary rows of one date each (oblast rows; NATIONAL ignored).
     oblasts: oblast_katottg, name_uk, name_en. Planned officers come with `now` (the targets of
     its year, from rollout_on_dates).
     Returns one row per oblast, ranked (1 = highest share; ties share a rank; oblasts with
@@ -111,9 +112,6 @@ def league_table(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
 
 def league_display(df: pd.DataFrame, national_share: float, lang: str) -> pd.DataFrame:
     """The league as formatted text for reading (headers are 'col.*' keys; statuses in words)."""
-    from monitor.formatting import fmt_int, fmt_pct, fmt_signed_int, fmt_signed_pp
-    from monitor.i18n import name_col, t
-
     def position(share) -> str:
         if pd.isna(share):
             return t("rollout.position_na", lang)
@@ -148,8 +146,6 @@ def league_display(df: pd.DataFrame, national_share: float, lang: str) -> pd.Dat
 
 def league_download(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The league for download: raw numbers, oblast names in the language."""
-    from monitor.i18n import name_col
-
     out = df.drop(columns=["name_uk", "name_en"]).copy()
     out.insert(1, "oblast", df[name_col(lang)])
     return out

@@ -8,9 +8,9 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from monitor.coverage import STATUSES
 from monitor.formatting import fmt_int
 from monitor.i18n import t
-from monitor.maps import STATUSES
 from tests import apptest
 
 

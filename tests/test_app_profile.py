@@ -56,3 +56,16 @@ def test_profile_without_a_choice_prompts(app_db):
 def test_unknown_code_warns(app_db):
     at = _run("uk", hromada="UA00000000000000000")
     assert any(w.value == t("profile.unknown_code", "uk", code="UA00000000000000000") for w in at.warning)
+
+
+def test_profile_whose_peers_never_had_an_officer(app_db, demo_con):
+    """Crimea's hromadas (no type, size band unknown) have peers none of which ever had an officer:
+    the peers' median months is shown as '—' (it raised a TypeError on a nullable integer's NA)."""
+    (code,) = demo_con.execute(
+        """SELECT h.katottg FROM hromadas AS h
+           WHERE NOT EXISTS (SELECT 1 FROM officers AS o JOIN hromadas AS p ON p.katottg = o.hromada_katottg
+                             WHERE p.size_band = h.size_band AND p.type_uk IS NOT DISTINCT FROM h.type_uk)
+           ORDER BY h.katottg LIMIT 1"""
+    ).fetchone()
+    at = _run("en", hromada=code)
+    assert f"{t('profile.peers_median', 'en')}: —" in [c.value for c in at.caption]

@@ -3,11 +3,13 @@ database's, and the oblast choice comes from (and goes to) the URL."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from monitor.formatting import fmt_int, fmt_pct
 from monitor.i18n import t
+from monitor.rollout import default_oblasts
 from tests import apptest
 
 PAGE = "views/rollout.py"
@@ -61,10 +63,6 @@ def test_small_multiples_view(dash_db, lang):
 
 
 def test_default_leaders_and_laggards_skip_oblasts_with_few_assessable_hromadas():
-    import pandas as pd
-
-    from monitor.rollout import default_oblasts
-
     league = pd.DataFrame({
         "oblast_katottg": ["A", "B", "C", "D", "E", "F"],
         "rank": [1, 2, 3, 4, 5, None],

@@ -7,7 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from monitor.i18n import t
-from monitor.trust import min_effective_n, value_text
+from monitor.settings import min_effective_n
+from monitor.trust import value_text
 from tests import apptest
 
 

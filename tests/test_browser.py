@@ -7,8 +7,10 @@ Screenshots go to test-artifacts/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
+from contextlib import closing
 from urllib.parse import urlparse
 
+import duckdb
 import pytest
 
 from tests.streamlit_server import PAGES, REPO_ROOT, chromium, streamlit_server, wait_for_app
@@ -81,15 +83,10 @@ def open_page(page, base: str, path: str, lang: str, extra: str = "") -> None:
 @pytest.fixture(scope="module")
 def profiled_hromada(demo_db) -> str:
     """A pilot hromada (served since 2019): its profile has a history to show."""
-    import duckdb
-
-    con = duckdb.connect(str(demo_db), read_only=True)
-    try:
+    with closing(duckdb.connect(str(demo_db), read_only=True)) as con:
         return con.execute(
             "SELECT hromada_katottg FROM officers WHERE start_date = DATE '2019-05-29' ORDER BY 1 LIMIT 1"
         ).fetchone()[0]
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])

@@ -1,5 +1,5 @@
-"""monitor/maps.py: offline map figures (plotly 'geo', SVG) — on a tiny inline layer, then on the
-demo warehouse."""
+"""monitor/figures/maps.py and monitor/geometry.py: offline map figures (plotly 'geo', SVG) — on a
+tiny inline layer, then on the demo warehouse."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from urllib.parse import unquote
 import pandas as pd
 import pytest
 
-from monitor import coverage, maps
+from monitor import app_state, coverage, geometry, trust
+from monitor.db import NATIONAL
+from monitor.figures import maps
+from monitor.figures.maps import MapSpec
 
 EXTERNAL_URL = re.compile(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/", re.IGNORECASE)
 
@@ -45,12 +48,38 @@ def _tiny_cov() -> pd.DataFrame:
             "required_officers": [2, 3, 1, 40, 1],
             "officer_gap": [0, 2, 1, 40, 0],
             "officers_per_10k": [3.0, 0.5, 0.0, 0.0, 0.0],
-            "status": list(maps.STATUSES),
+            "status": list(coverage.STATUSES),
             "is_assessable": [True, True, True, True, False],
             "territory_status": ["none", "none", "none", "possible_hostilities", "occupied"],
             "is_partial_territory": [False, False, False, True, False],
         }
     )
+
+
+def test_map_scope_of_the_country_and_of_an_oblast():
+    cov = _tiny_cov().assign(has_geometry=[True, True, True, True, False])
+    cov.loc[3:, "oblast_katottg"] = "UA07000000000024379"
+    oblasts = json.dumps({"type": "FeatureCollection", "features": [
+        _square("UA05000000000010236", 30, 48) | {"geometry": {"type": "Polygon", "coordinates": [
+            [[30, 48], [30, 49], [33, 49], [33, 48], [30, 48]]]}},
+        _square("UA07000000000024379", 33, 48) | {"geometry": {"type": "Polygon", "coordinates": [
+            [[33, 48], [33, 49], [35, 49], [35, 48], [33, 48]]]}},
+    ]})
+    country = coverage.map_scope(NATIONAL, cov, TINY_LAYER, oblasts)
+    assert country.is_national and country.count_oblast is None and country.bounds is None
+    assert country.highlight is None and country.outline_ids == ("UA05000000000010236", "UA07000000000024379")
+    assert len(country.rows(cov)) == 5 and country.without_geometry(cov) == 1
+
+    first = coverage.map_scope("UA05000000000010236", cov, TINY_LAYER, oblasts)
+    assert first.count_oblast == "UA05000000000010236" and first.bounds == (30, 48, 33, 49)  # its 3 hromadas
+    assert geometry.geometry_ids(first.highlight) == ["UA05000000000010236"]
+    assert list(first.rows(cov)["katottg"]) == list(cov["katottg"][:3]) and first.without_geometry(cov) == 0
+    # hromada 3 has geometry, hromada 4 none: the view is hromada 3's square, one is left undrawn
+    second = coverage.map_scope("UA07000000000024379", cov, TINY_LAYER, oblasts)
+    assert second.bounds == (33, 48, 34, 49) and second.without_geometry(cov) == 1
+    spec = maps.scope_spec(second, "officer_gap", "app/static/geo/oblasts-y.geojson", None)
+    assert spec.view == geometry.view_for_bounds((33, 48, 34, 49), maps.map_aspect("officer_gap"))
+    assert spec.count_oblast == "UA07000000000024379" and spec.uirevision == "UA07000000000024379"
 
 
 def _hromada_traces(fig) -> list:
@@ -70,15 +99,15 @@ def _assert_offline_geo(fig) -> None:
 
 
 def test_parse_geometry_keeps_only_the_code():
-    fc = maps.parse_geometry(TINY_LAYER)
-    assert maps.geometry_ids(fc) == [f"UA{i:017d}" for i in range(5)]
+    fc = geometry.parse_geometry(TINY_LAYER)
+    assert geometry.geometry_ids(fc) == [f"UA{i:017d}" for i in range(5)]
     assert all(f["properties"] == {"katottg": f["properties"]["katottg"]} for f in fc["features"])
 
 
 @pytest.mark.parametrize("metric", maps.METRICS)
 def test_each_hromada_drawn_once_and_geometry_sent_once(metric):
     cov = _tiny_cov().assign(trust_share=[0.5, 0.6, None, 0.4, None], trust_too_few=[False, False, True, False, False])
-    fig = maps.coverage_figure(cov, maps.parse_geometry(TINY_LAYER), lang="uk", metric=metric)
+    fig = maps.coverage_figure(cov, geometry.parse_geometry(TINY_LAYER), lang="uk", spec=MapSpec(metric=metric))
     locs = _locations(fig)
     assert sorted(locs) == sorted(cov["katottg"])
     # each trace carries only its own features: the whole layer is sent once
@@ -88,21 +117,22 @@ def test_each_hromada_drawn_once_and_geometry_sent_once(metric):
 
 
 def test_status_is_in_legend_and_hover_not_colour_alone():
-    fig = maps.coverage_figure(_tiny_cov(), maps.parse_geometry(TINY_LAYER), lang="en")
+    fig = maps.coverage_figure(_tiny_cov(), geometry.parse_geometry(TINY_LAYER), lang="en")
     covered = fig.data[0]
     assert covered.name.startswith("Covered (at or above required)")
     assert "Status: Covered (at or above required)" in covered.hovertemplate
     assert list(covered.customdata[0][:3]) == ["Hromada 0", "Vinnytsia Oblast", "10,000"]
     occupied = fig.data[4]
     assert "Territory: Occupied" in occupied.customdata[0][6]
-    uk = maps.coverage_figure(_tiny_cov(), maps.parse_geometry(TINY_LAYER), lang="uk")
+    uk = maps.coverage_figure(_tiny_cov(), geometry.parse_geometry(TINY_LAYER), lang="uk")
     assert uk.data[0].customdata[0][2] == "10\u00a0000"
     assert "Статус: " in uk.data[0].hovertemplate
 
 
 def test_url_geometry_is_relative_and_shared():
     fig = maps.coverage_figure(
-        _tiny_cov(), "app/static/geo/hromadas-x.geojson", lang="uk", outlines="app/static/geo/oblasts-y.geojson"
+        _tiny_cov(), "app/static/geo/hromadas-x.geojson", lang="uk",
+        spec=MapSpec(outlines="app/static/geo/oblasts-y.geojson"),
     )
     assert {tr.geojson for tr in _hromada_traces(fig)} == {"app/static/geo/hromadas-x.geojson"}
     assert not EXTERNAL_URL.search(fig.to_json())
@@ -113,9 +143,10 @@ def test_url_geometry_is_relative_and_shared():
 
 
 def test_outlines_and_highlight_are_lines_without_hover():
-    layer = maps.parse_geometry(TINY_LAYER)
+    layer = geometry.parse_geometry(TINY_LAYER)
     fig = maps.coverage_figure(
-        _tiny_cov(), layer, lang="en", outlines=layer, highlight=maps.layer_subset(TINY_LAYER, ["UA00000000000000001"])
+        _tiny_cov(), layer, lang="en",
+        spec=MapSpec(outlines=layer, highlight=geometry.layer_subset(TINY_LAYER, ["UA00000000000000001"])),
     )
     outline, highlight = fig.data[-2:]
     for tr, colour in ((outline, "#444444"), (highlight, "#000000")):
@@ -128,8 +159,6 @@ def test_outlines_and_highlight_are_lines_without_hover():
 def test_topojson_is_an_inline_empty_stub():
     """plotly.js loads base-layer topojson for any geo subplot: the config points it at an empty
     topology in a data: URL, never at cdn.plot.ly."""
-    from monitor import app_state
-
     url = app_state.PLOTLY_CONFIG["topojsonURL"]
     assert url == maps.TOPOJSON_URL and url.startswith("data:application/json,") and url.endswith("#")
     stub = json.loads(unquote(url[len("data:application/json,") : -1]))
@@ -173,13 +202,14 @@ def test_many_stations_become_one_marker_per_hromada_and_kind(monkeypatch, demo_
 
 
 def test_publish_geometry_writes_once(tmp_path):
-    url = maps.publish_geometry(TINY_LAYER, tmp_path, "hromadas")
+    url = geometry.publish_geometry(TINY_LAYER, tmp_path, "hromadas")
     assert url.startswith("app/static/geo/hromadas-") and not url.startswith("/")
     path = tmp_path / "geo" / url.rsplit("/", 1)[1]
     mtime = path.stat().st_mtime_ns
-    assert maps.publish_geometry(TINY_LAYER, tmp_path, "hromadas") == url
+    assert geometry.publish_geometry(TINY_LAYER, tmp_path, "hromadas") == url
     assert path.stat().st_mtime_ns == mtime
-    assert maps.geometry_ids(json.loads(path.read_text())) == maps.geometry_ids(maps.parse_geometry(TINY_LAYER))
+    shipped = geometry.geometry_ids(json.loads(path.read_text()))
+    assert shipped == geometry.geometry_ids(geometry.parse_geometry(TINY_LAYER))
 
 
 def _merc(lat: float) -> float:
@@ -187,17 +217,17 @@ def _merc(lat: float) -> float:
 
 
 def test_view_for_bounds_contains_the_area_in_the_map_shape():
-    ua = maps.view_for_bounds(None)
-    assert ua == maps.UKRAINE_VIEW
+    ua = geometry.view_for_bounds(None)
+    assert ua == geometry.UKRAINE_VIEW
     assert ua["lon"][0] < 22.1 and ua["lon"][1] > 40.3 and ua["lat"][0] < 44.3 and ua["lat"][1] > 52.4
     oblast = (27.3, 48.0, 30.0, 49.9)
     for aspect in (1.5, 1.7, 2.5):
-        view = maps.view_for_bounds(oblast, aspect)
+        view = geometry.view_for_bounds(oblast, aspect)
         (w, e), (s, n) = view["lon"], view["lat"]
         assert w < 27.3 and e > 30.0 and s < 48.0 and n > 49.9
         # width:height in Mercator equals the map area's: no blank bands
         assert math.radians(e - w) / (_merc(n) - _merc(s)) == pytest.approx(aspect, rel=1e-3)
-        assert maps.is_country_view(maps.view_for_bounds(None, aspect)) and not maps.is_country_view(view)
+        assert geometry.is_country_view(geometry.view_for_bounds(None, aspect)) and not geometry.is_country_view(view)
 
 
 def test_selection_of_a_geo_shape_or_a_station():
@@ -233,22 +263,24 @@ def as_of(demo_con) -> str:
 def test_real_map_draws_all_1470_hromadas_offline(demo_con, as_of, metric):
     text = coverage.display_geometry(demo_con, "hromadas")
     outlines = coverage.display_geometry(demo_con, "oblasts")
-    geometry = maps.parse_geometry(text)
-    ids = maps.geometry_ids(geometry)
+    layer = geometry.parse_geometry(text)
+    ids = geometry.geometry_ids(layer)
     with_geometry = {r[0] for r in demo_con.execute("SELECT katottg FROM hromadas WHERE has_geometry").fetchall()}
     assert len(ids) == 1470 and set(ids) == with_geometry
 
     cov = coverage.coverage_on(demo_con, as_of)
     if metric == "trust":
-        cov = coverage.with_oblast_trust(cov, coverage.oblast_trust_latest(demo_con, as_of), 30)
+        cov = trust.with_oblast_trust(cov, trust.oblast_latest(demo_con, as_of))  # minimum effective n: 30
     cov = cov[cov["has_geometry"]]
     fig = maps.coverage_figure(
         cov,
-        geometry,
+        layer,
         lang="uk",
-        metric=metric,
-        outlines=maps.parse_geometry(outlines),
-        stations=coverage.stations_open_on(demo_con, as_of),
+        spec=MapSpec(
+            metric=metric,
+            outlines=geometry.parse_geometry(outlines),
+            stations=coverage.stations_open_on(demo_con, as_of),
+        ),
     )
     locs = _locations(fig)
     assert len(locs) == 1470 and set(locs) == set(ids)
@@ -267,7 +299,7 @@ def _signed_area(ring) -> float:
 def test_rings_wind_as_plotly_geo_expects(demo_con, layer):
     """d3-geo (plotly 'geo') fills the outside of a counter-clockwise exterior ring: the whole world.
     Exterior rings must be clockwise (negative planar area in lon/lat), holes counter-clockwise."""
-    for f in maps.parse_geometry(coverage.display_geometry(demo_con, layer))["features"]:
+    for f in geometry.parse_geometry(coverage.display_geometry(demo_con, layer))["features"]:
         g = f["geometry"]
         for polygon in [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]:
             assert _signed_area(polygon[0]) < 0, f["properties"]["katottg"]
@@ -277,7 +309,7 @@ def test_rings_wind_as_plotly_geo_expects(demo_con, layer):
 def test_status_traces_match_the_database(demo_con, as_of):
     cov = coverage.coverage_on(demo_con, as_of)
     fig = maps.coverage_figure(
-        cov[cov["has_geometry"]], maps.parse_geometry(coverage.display_geometry(demo_con, "hromadas")), lang="en"
+        cov[cov["has_geometry"]], geometry.parse_geometry(coverage.display_geometry(demo_con, "hromadas")), lang="en"
     )
     expected = dict(
         demo_con.execute(
@@ -286,5 +318,5 @@ def test_status_traces_match_the_database(demo_con, as_of):
             [as_of],
         ).fetchall()
     )
-    for status, trace in zip(maps.STATUSES, _hromada_traces(fig), strict=True):
+    for status, trace in zip(coverage.STATUSES, _hromada_traces(fig), strict=True):
         assert len(trace.locations) == expected.get(status, 0), status

@@ -4,16 +4,18 @@ import time
 
 import streamlit as st
 
-from monitor import app_state, coverage, maps, profile
-from monitor.formatting import fmt_date, fmt_int, fmt_month, fmt_pct
-from monitor.i18n import name_col, t
-from monitor.trust import min_effective_n
+from monitor import app_state, coverage, profile, trust
+from monitor.db import NATIONAL
+from monitor.figures import maps
+from monitor.formatting import fmt_date, fmt_int, fmt_month
+from monitor.i18n import t
+from monitor.settings import min_effective_n
 
 lang = app_state.lang()
 app_state.page_header("nav.coverage_map", "map.question")
 
 dates = app_state.data(coverage.available_dates)
-oblasts = app_state.oblast_options(lang)
+scopes = app_state.scope_options(lang)
 
 # A replay step asked for on the previous run (see _replay_step).
 if "_map_next_date" in st.session_state:
@@ -29,9 +31,7 @@ if "map_date" not in st.session_state or st.session_state.get("_map_date_url") !
     st.session_state["map_date"] = url_date
 
 c_oblast, c_metric = st.columns([2, 3])
-oblast = app_state.url_select(
-    "oblast", t("map.oblast", lang), {"UA": t("common.national", lang), **oblasts}, "UA", container=c_oblast
-)
+oblast = app_state.url_select("oblast", t("map.oblast", lang), scopes, NATIONAL, container=c_oblast)
 metric = app_state.url_select(
     "metric",
     t("map.metric", lang),
@@ -84,39 +84,12 @@ else:
 
 cov_all = app_state.data(coverage.coverage_on, on_date)
 if metric == "trust":
-    cov_all = coverage.with_oblast_trust(
-        cov_all, app_state.data(coverage.oblast_trust_latest, on_date), min_effective_n()
-    )
-cov_map = cov_all[cov_all["has_geometry"]]
-hromada_text = app_state.data(coverage.display_geometry, "hromadas")
-oblast_text = app_state.data(coverage.display_geometry, "oblasts")
-geometry, outlines = app_state.map_geometry("hromadas"), app_state.map_geometry("oblasts")
-
-# The map area's width:height (~980 x 576 px at a 1440 px window): a metric's colour bar takes
-# ~120 px of the width.
-aspect = 1.7 if metric == "status" else 1.45
-if oblast == "UA":
-    view, highlight = maps.view_for_bounds(None, aspect), None
-else:
-    in_oblast = cov_map.loc[cov_map["oblast_katottg"] == oblast, "katottg"]
-    bounds = maps.bounds_of(hromada_text, in_oblast) or maps.bounds_of(oblast_text, [oblast])
-    view = maps.view_for_bounds(bounds, aspect)
-    highlight = maps.layer_subset(oblast_text, [oblast])
+    cov_all = trust.with_oblast_trust(cov_all, app_state.data(trust.oblast_latest, on_date))
+scope = coverage.map_scope(oblast, cov_all, app_state.data(coverage.display_geometry, "hromadas"),
+                           app_state.data(coverage.display_geometry, "oblasts"))
 stations = app_state.data(coverage.stations_open_on, on_date) if show_stations else None
-
-fig = maps.coverage_figure(
-    cov_map,
-    geometry,
-    lang=lang,
-    metric=metric,
-    outlines=outlines,
-    outline_ids=maps.geometry_ids(maps.parse_geometry(oblast_text)),
-    highlight=highlight,
-    stations=stations,
-    view=view,
-    uirevision=oblast,
-    count_oblast=None if oblast == "UA" else oblast,
-)
+spec = maps.scope_spec(scope, metric, app_state.map_geometry("oblasts"), stations)
+fig = maps.coverage_figure(coverage.with_geometry(cov_all), app_state.map_geometry("hromadas"), lang, spec)
 event = st.plotly_chart(
     fig, key="coverage_map", on_select="rerun", selection_mode="points", config=app_state.PLOTLY_CONFIG
 )
@@ -127,42 +100,17 @@ if chosen:
 st.caption(t("map.attribution", lang))
 if metric == "trust":
     st.caption(t("map.trust_note", lang, min_n=fmt_int(min_effective_n(), lang)))
-n_without = int(
-    (~cov_all["has_geometry"]).sum()
-    if oblast == "UA"
-    else (~cov_all["has_geometry"] & (cov_all["oblast_katottg"] == oblast)).sum()
-)
+n_without = scope.without_geometry(cov_all)
 if n_without:
     st.caption(t("map.no_geometry", lang, n=fmt_int(n_without, lang)))
 
 st.caption(t("map.click_hint", lang))
-in_scope = cov_all if oblast == "UA" else cov_all[cov_all["oblast_katottg"] == oblast]
-labels = profile.search_labels(in_scope.sort_values(name_col(lang)), lang)
-pick = st.selectbox(
-    t("map.open_profile", lang),
-    list(labels),
-    index=None,
-    format_func=labels.get,
-    placeholder=t("map.choose_hromada", lang),
-    key="map_pick",
-)
+labels = profile.search_labels(scope.hromadas_by_name(cov_all, lang), lang)
+pick = app_state.hromada_picker(t("map.open_profile", lang), labels, t("map.choose_hromada", lang), "map_pick")
 if pick:
     st.switch_page("views/hromada_profile.py", query_params={"hromada": pick, "lang": lang})
 
-scope_name = t("common.national", lang) if oblast == "UA" else oblasts[oblast]
-st.subheader(t("map.table_title", lang, scope=scope_name, date=fmt_date(on_date, lang)))
-counts = coverage.status_counts(cov_all, None if oblast == "UA" else oblast)
-total = max(int(counts["hromadas"].sum()), 1)
-display = counts.assign(
-    status=[maps.status_label(s, lang) for s in counts["status"]],
-    share=[fmt_pct(n / total, lang) for n in counts["hromadas"]],
-    hromadas=[fmt_int(v, lang) for v in counts["hromadas"]],
-    population=[fmt_int(v, lang) for v in counts["population"]],
-    officers_serving=[fmt_int(v, lang) for v in counts["officers_serving"]],
-    required_officers=[fmt_int(v, lang) for v in counts["required_officers"]],
-)[["status", "hromadas", "share", "population", "officers_serving", "required_officers"]]
-headers = {c: t(f"map.col.{c}", lang) for c in display.columns}
-download = counts.assign(
-    status_label=[maps.status_label(s, lang) for s in counts["status"]], on_date=on_date, scope=oblast
-)
-app_state.show_table(display.rename(columns=headers), download, "coverage_by_status", lang)
+st.subheader(t("map.table_title", lang, scope=scopes[oblast], date=fmt_date(on_date, lang)))
+counts = coverage.status_counts(cov_all, scope.count_oblast)
+app_state.show_table(coverage.status_display(counts, lang), coverage.status_download(counts, lang, on_date, oblast),
+                     "coverage_by_status", lang)

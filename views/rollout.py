@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from monitor import app_state, charts, rollout
+from monitor import app_state, rollout
+from monitor.figures.rollout import rollout_lines, small_multiples
 from monitor.formatting import fmt_date, fmt_pct
 from monitor.i18n import t
 
@@ -35,7 +36,7 @@ if view == "compare":
         "oblast", t("rollout.oblasts", lang), oblast_names, rollout.default_oblasts(league),
         help=t("rollout.oblasts_help", lang), max_selections=8)
     if chosen:
-        fig = charts.rollout_lines(series[series["scope_katottg"].isin(chosen)], metric, kind,
+        fig = rollout_lines(series[series["scope_katottg"].isin(chosen)], metric, kind,
                                    {c: oblast_names[c] for c in chosen}, lang, rollout.EVENTS,
                                    national if kind == "share" else None)
         app_state.plotly(fig, key="rollout_lines")
@@ -45,7 +46,7 @@ if view == "compare":
         st.caption(t("rollout.national_only_share", lang))
 else:
     order = [c for c in league["oblast_katottg"] if c in oblast_names]
-    fig = charts.small_multiples(series, metric, kind, {c: oblast_names[c] for c in order}, lang,
+    fig = small_multiples(series, metric, kind, {c: oblast_names[c] for c in order}, lang,
                                  rollout.EVENTS, national)
     app_state.plotly(fig, key="rollout_multiples")
     st.caption(t("rollout.multiples_note", lang))

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from monitor import maps
+from monitor import geometry
+from monitor.figures import maps
 from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_signed_pp, plotly_separators
 from monitor.i18n import t
 from monitor.planning import universe
@@ -35,15 +36,15 @@ def scope_view(state: pd.DataFrame, aspect: float = 1.7) -> dict[str, list[float
     they span most of it."""
     lat, lon = state["centre_lat"].dropna(), state["centre_lon"].dropna()
     if lat.empty or lon.max() - lon.min() > 12:
-        return maps.view_for_bounds(None, aspect)
+        return geometry.view_for_bounds(None, aspect)
     pad = 0.35  # degrees: a centre is up to ~30 km inside its hromada's outline
-    return maps.view_for_bounds((lon.min() - pad, lat.min() - pad, lon.max() + pad, lat.max() + pad), aspect)
+    return geometry.view_for_bounds((lon.min() - pad, lat.min() - pad, lon.max() + pad, lat.max() + pad), aspect)
 
 
-def status_map(con, scope: str, lang: str, geometry, outlines, height: int = 560) -> go.Figure:
+def status_map(con, scope: str, lang: str, geometry_layer, outlines, height: int = 560) -> go.Figure:
     """The scope's hromadas (the whole universe for 'UA') coloured by their status on the as-of date:
     the base of the plan's map, independent of N and the weights (the page caches it per build).
-    geometry / outlines: the display-geometry layers as the page gives them (URL or GeoJSON)."""
+    geometry_layer / outlines: the display-geometry layers as the page gives them (URL or GeoJSON)."""
     state = universe.hromada_state(con, universe.as_of(con))
     cov = state[state["has_geometry"] & ((state["oblast_katottg"] == scope) | (scope == NATIONAL))]
     # An oblast's map outlines that oblast only: its neighbours' outlines, cut by the view's edge,
@@ -52,8 +53,9 @@ def status_map(con, scope: str, lang: str, geometry, outlines, height: int = 560
         outline_ids = [scope]
     else:
         outline_ids = None if isinstance(outlines, dict) else sorted(state["oblast_katottg"].unique())
-    return maps.coverage_figure(cov, geometry, lang=lang, outlines=outlines, outline_ids=outline_ids,
-                                view=scope_view(cov), height=height, uirevision=scope)
+    spec = maps.MapSpec(outlines=outlines, outline_ids=outline_ids, view=scope_view(cov), height=height,
+                        uirevision=scope)
+    return maps.coverage_figure(cov, geometry_layer, lang, spec)
 
 
 def add_plan(fig: go.Figure, plan: dict, lang: str) -> go.Figure:

@@ -19,6 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from monitor import settings
 from monitor.db import build_info, query
 
 # KATOTTG oblast-code prefixes outside the programme's universe: Crimea (UA01) and Sevastopol (UA85).
@@ -140,9 +141,7 @@ def oblast_trust(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFrame:
 
 def min_effective_n() -> float:
     """Below this Kish effective n a survey share is 'too few responses' (the dashboard's setting)."""
-    from monitor.trust import min_effective_n as setting
-
-    return setting()
+    return settings.min_effective_n()
 
 
 def demo_truth(con: duckdb.DuckDBPyConnection) -> dict[str, float]:

@@ -1,0 +1,72 @@
+"""The shared look of the time-series charts (plotly; pure).
+
+Colours: Okabe–Ito, which viewers with the common colour-vision deficiencies can tell apart;
+a line is also told by its legend entry and hover text, the national line by its dash, and
+published figures by their marker shape — never by colour alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import plotly.graph_objects as go
+
+from monitor.formatting import fmt_date, plotly_separators
+from monitor.i18n import t
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+NATIONAL_COLOUR = "#000000"
+PUBLISHED_COLOUR = "#D55E00"
+EVENT_COLOUR = "#666666"
+FONT = {"family": "sans-serif", "size": 13}
+
+
+def hover_date_format(lang: str) -> str:
+    return "%d %b %Y" if lang == "en" else "%d.%m.%Y"
+
+
+def axis_date_format(lang: str) -> str:
+    # Month names would come from plotly's English locale; Ukrainian axes use numeric months.
+    return "%b %Y" if lang == "en" else "%m.%Y"
+
+
+def value_format(kind: str) -> str:
+    """d3 format of a metric kind (separators follow layout.separators)."""
+    return ".1%" if kind == "share" else ",d"
+
+
+def value_hover(label: str, kind: str) -> str:
+    """A line's hovertemplate: its label and the value in the metric kind's format."""
+    return f"{label}: %{{y:{value_format(kind)}}}<extra></extra>"
+
+
+def base_layout(fig: go.Figure, lang: str, height: int = 420, y_kind: str = "int") -> go.Figure:
+    fig.update_layout(
+        height=height,
+        separators=plotly_separators(lang),
+        font=FONT,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
+        hovermode="x unified",
+        plot_bgcolor="#FFFFFF",
+    )
+    fig.update_xaxes(tickformat=axis_date_format(lang), showgrid=True, gridcolor="#EEEEEE",
+                     hoverformat=hover_date_format(lang))
+    fig.update_yaxes(tickformat=".0%" if y_kind == "share" else ",d", showgrid=True,
+                     gridcolor="#EEEEEE", rangemode="tozero")
+    return fig
+
+
+def add_events(fig: go.Figure, events: dict[str, dt.date], lang: str, label: bool = True) -> go.Figure:
+    """Vertical dotted lines on every subplot at each event, labelled on the first."""
+    for i, (key, day) in enumerate(events.items()):
+        x = day.isoformat()
+        fig.add_vline(x=x, line={"color": EVENT_COLOUR, "dash": "dot", "width": 1.2},
+                      row="all", col="all")
+        if label:
+            fig.add_annotation(
+                x=x, y=1.0, yref="paper", xref="x", text=t(f"event.{key}", lang, date=fmt_date(day, lang)),
+                showarrow=False, xanchor="left", yanchor="bottom" if i % 2 == 0 else "top",
+                font={"size": 11, "color": EVENT_COLOUR}, bgcolor="rgba(255,255,255,0.8)",
+            )
+    return fig
