@@ -67,16 +67,19 @@ def time_page(page: str, repeat: int, lang: str = "uk", params: dict[str, str] |
             "warm_ms": round(statistics.median(warm) * 1000)}
 
 
-def bench_pages(db: Path, repeat: int = 5) -> list[dict]:
+def bench_pages(db: Path, repeat: int = 5, one_process: bool = False) -> list[dict]:
+    """Each page in a fresh process; with `one_process` (the quick smoke run) all pages in one, so
+    "cold" then means empty Streamlit caches but modules already imported."""
+    groups = [PAGE_FILES] if one_process else [[page] for page in PAGE_FILES]
     results = []
-    for page in PAGE_FILES:
+    for pages in groups:
         out = subprocess.run(
-            [sys.executable, "-m", "bench.bench_pages", "--one", page, "--repeat", str(repeat)],
+            [sys.executable, "-m", "bench.bench_pages", "--one", ",".join(pages), "--repeat", str(repeat)],
             cwd=REPO, env={**os.environ, "POG_DB": str(db)}, capture_output=True, text=True, check=False,
         )
         if out.returncode != 0:
-            raise SystemExit(f"{page}: {out.stderr.strip().splitlines()[-1] if out.stderr else 'failed'}")
-        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            raise SystemExit(f"{pages}: {out.stderr.strip().splitlines()[-1] if out.stderr else 'failed'}")
+        results += json.loads(out.stdout.strip().splitlines()[-1])
     return results
 
 
@@ -84,10 +87,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, default=REPO / "data" / "processed" / "pog.duckdb")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: time one page in this process
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: time these pages (a,b) in this process
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(time_page(args.one, args.repeat)))
+        print(json.dumps([time_page(page, args.repeat) for page in args.one.split(",")]))
         return
     print(json.dumps(bench_pages(args.db.resolve(), args.repeat), indent=2))
 

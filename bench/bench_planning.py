@@ -75,11 +75,15 @@ def _subprocess(args: list[str], db: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def bench_planning(db: Path, repeat: int = 5) -> dict:
-    """Functions cold (one fresh process) and each question of the page (a fresh process each)."""
+def bench_planning(db: Path, repeat: int = 5, one_process: bool = False) -> dict:
+    """Functions cold (one fresh process) and each question of the page (a fresh process each; with
+    `one_process`, the quick smoke run, all three questions in one)."""
     db = db.resolve()
-    return {"functions": _subprocess(["--db", str(db), "--functions"], db),
-            "parts": [_subprocess(["--db", str(db), "--part", p, "--repeat", str(repeat)], db) for p in PARTS]}
+    groups = [PARTS] if one_process else [[p] for p in PARTS]
+    parts = []
+    for group in groups:
+        parts += _subprocess(["--db", str(db), "--part", ",".join(group), "--repeat", str(repeat)], db)
+    return {"functions": _subprocess(["--db", str(db), "--functions"], db), "parts": parts}
 
 
 def main() -> None:
@@ -92,7 +96,7 @@ def main() -> None:
     if args.functions:
         print(json.dumps(time_functions(args.db)))
     elif args.part:
-        print(json.dumps(time_part(args.part, args.repeat)))
+        print(json.dumps([time_part(part, args.repeat) for part in args.part.split(",")]))
     else:
         print(json.dumps(bench_planning(args.db, args.repeat), indent=2))
 

@@ -16,13 +16,22 @@ def _build(raw, db, capsys=None) -> int:
     return etl_main(["build", "--raw", str(raw), "--db", str(db)])
 
 
-@pytest.fixture()
-def built(tmp_path, demo_raw):
-    """A copy of the demo raw files and a database built from them."""
-    raw = tmp_path / "raw"
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory, demo_raw):
+    """The demo raw files and a database built from them by `etl build`, once for this module."""
+    base = tmp_path_factory.mktemp("built")
+    raw, db = base / "raw", base / "pog.duckdb"
     shutil.copytree(demo_raw, raw)
-    db = tmp_path / "pog.duckdb"
     assert _build(raw, db) == 0
+    return raw, db
+
+
+@pytest.fixture()
+def built(tmp_path, built_once):
+    """A test's own copy of the raw files and of the built database (a copy is cheaper than a build)."""
+    raw, db = tmp_path / "raw", tmp_path / "pog.duckdb"
+    shutil.copytree(built_once[0], raw)
+    shutil.copyfile(built_once[1], db)
     return raw, db
 
 

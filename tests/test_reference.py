@@ -13,6 +13,7 @@ from etl import reference, schema
 from etl.errors import InputFileError
 from etl.reference import fill_missing_centres
 from etl.required import RequiredRule
+from vocabulary import locations
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reference"
 REAL = Path(__file__).resolve().parents[2] / "shared" / "reference"
@@ -121,7 +122,7 @@ def test_missing_column(tmp_path):
 @pytest.mark.skipif(not REAL.is_dir(), reason="shared reference bundle not available")
 def test_real_bundle(tmp_path_factory):
     con = _db()
-    cache = tmp_path_factory.getbasetemp() / "reference_geometry_cache"  # shared with test_geometry
+    cache = locations.geometry_cache_dir()  # the builds' own cache: the cold simplification runs once
     log = reference.load_reference(con, REAL, RULE, cache_dir=cache)
     one = con.execute
     assert one(
