@@ -45,10 +45,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 import vocabulary
-from etl import bundle, settlements
+from etl import bundle, schema, settlements
 from etl.errors import InputFileError
 
 logger = logging.getLogger(__name__)
@@ -72,6 +73,8 @@ SEVERITY = {t.code: t["severity"] for t in _LISTED}
 EXCEPT_MARKER = "за винятком"
 
 _OPEN = date.max.toordinal()  # an open period ends "never" while sweeping
+# The rule for one day, written once in SQL (also read by the demo generator, through day_rule_steps)
+DAY_RULE_SQL = schema.SQL_DIR / "derived_10_hromada_state_steps.sql"
 
 
 @dataclass
@@ -453,3 +456,23 @@ def _to_output(merged: pd.DataFrame) -> pd.DataFrame:
         columns=list(PERIOD_COLUMNS),
     )
     return df.sort_values(["katottg", "start_date", "status"], ignore_index=True)
+
+
+def day_rule_steps(periods: pd.DataFrame) -> pd.DataFrame:
+    """The warehouse's rule for one day applied to ``periods`` alone (no officers, stations or
+    memoranda): the step function ``katottg, from_date, territory_status, is_partial_territory,
+    is_assessable`` that ``hromada_state_steps`` holds, each row in force until the hromada's next.
+    For code that needs the territory by day outside a warehouse (the demo generator): it runs the
+    same SQL file on an in-memory database instead of restating the rule."""
+    con = duckdb.connect(":memory:")
+    try:
+        schema.create_schema(con)
+        con.register("_periods", periods[list(PERIOD_COLUMNS)])
+        con.execute(f"INSERT INTO territory_status_periods SELECT {', '.join(PERIOD_COLUMNS)} FROM _periods")
+        con.execute(DAY_RULE_SQL.read_text(encoding="utf-8"))
+        return con.execute(
+            "SELECT katottg, from_date, territory_status, is_partial_territory, is_assessable "
+            "FROM hromada_state_steps ORDER BY katottg, from_date"
+        ).df()
+    finally:
+        con.close()
