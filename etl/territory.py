@@ -284,19 +284,21 @@ class _Resolver:
             self.settlements_count = {
                 k: int(n) for k, n in zip(h["katottg"], counts, strict=True) if pd.notna(n) and n > 0
             }
-        # the codifier: the settlements of each hromada, and by hromada name -> [(code, category)],
-        # to find an excepted settlement in the territory a row names
-        self.settlements_of: dict[str, frozenset[str]] = {}
-        self._names: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
+        # the codifier: the settlements of each hromada; names are indexed (normalised) only for the
+        # hromadas an «за винятком» row names, when it is read
         self._hromada_of: dict[str, str] = {}
-        grouped: dict[str, set[str]] = {}
-        for s, hk, cat, nm in zip(
-            places["settlement_katottg"], places["hromada_katottg"], places["category"], places["name_uk"], strict=True
+        self._places_of: dict[str, list[tuple[str, str, str]]] = {}
+        for code, hk, cat, nm in zip(
+            places["settlement_katottg"].tolist(),
+            places["hromada_katottg"].tolist(),
+            places["category"].tolist(),
+            places["name_uk"].tolist(),
+            strict=True,
         ):
-            grouped.setdefault(hk, set()).add(s)
-            self._hromada_of[s] = hk
-            self._names.setdefault(hk, {}).setdefault(settlements.normalise_name(nm), []).append((s, cat))
-        self.settlements_of = {k: frozenset(v) for k, v in grouped.items()}
+            self._hromada_of[code] = hk
+            self._places_of.setdefault(hk, []).append((code, cat, nm))
+        self.settlements_of = {k: frozenset(c for c, _, _ in v) for k, v in self._places_of.items()}
+        self._names: dict[str, dict[str, list[tuple[str, str]]]] = {}
         self._listed: dict[str, dict[str, set[str]]] = {}
 
     def add_listed_names(self, rows) -> None:
@@ -338,10 +340,19 @@ class _Resolver:
                 out.append((k, False, None))
         return out, missing
 
+    def _name_index(self, hromada: str) -> dict[str, list[tuple[str, str]]]:
+        """normalised name -> [(settlement code, category)] of one hromada's settlements."""
+        if hromada not in self._names:
+            index: dict[str, list[tuple[str, str]]] = {}
+            for code, cat, nm in self._places_of.get(hromada, ()):
+                index.setdefault(settlements.normalise_name(nm), []).append((code, cat))
+            self._names[hromada] = index
+        return self._names[hromada]
+
     def _find(self, scope: list[str], excepted: list[Excepted]) -> tuple[set[str], list[str]]:
         """Codes of the excepted settlements inside the hromadas ``scope``, and the names that
         match no settlement there, or more than one."""
-        indexes = [self._names.get(k, {}) for k in scope]
+        indexes = [self._name_index(k) for k in scope]
         found: set[str] = set()
         missing: list[str] = []
         for e in excepted:
