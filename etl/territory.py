@@ -253,13 +253,12 @@ def excepted_settlements(name: str) -> list[Excepted] | None:
             if not m:
                 out.append(Excepted(item))  # unreadable: matches nothing, keeps the row partial
                 continue
-            names, code = [m["name"].strip()], None
-            alt = (m["alt"] or "").strip().upper() if _CODE.match((m["alt"] or "").strip().upper()) else None
-            if alt:
-                code = alt
-            elif m["alt"]:
-                other = _ITEM.match(m["alt"].strip())
-                names.append(other["name"].strip() if other else m["alt"].strip())
+            names, code, alt = [m["name"].strip()], None, (m["alt"] or "").strip()
+            if _CODE.match(alt.upper()):  # 'с. Новобахмутівка (UA14160190130054690)'
+                code = alt.upper()
+            elif alt:  # another name: 'с-ще Грейгове (с-ще Миролюбове)'
+                other = _ITEM.match(alt)
+                names.append(other["name"].strip() if other else alt)
             out.append(Excepted(item, _TYPE_PREFIX[m["prefix"]], tuple(names), code))
     return out
 
