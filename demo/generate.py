@@ -27,7 +27,7 @@ from demo.survey import EARLY_JOINER_BONUS_PP, coverage_matrix
 from demo.world import HORIZON, day, load_world
 from etl.programme import find_files
 
-GENERATOR_VERSION = "2"  # bump when the same seed should give other data
+GENERATOR_VERSION = "3"  # bump when the same seed should give other data
 
 
 @dataclass(frozen=True)

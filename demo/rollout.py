@@ -177,10 +177,11 @@ def plan_posts(w: World, joins: Joins, seed: int) -> pd.DataFrame:
 # ---------------------------------------------------------------- assignments
 
 
-def _blocks(w: World, evac: np.ndarray) -> list[list[tuple[int, int]]]:
+def _blocks(w: World) -> list[list[tuple[int, int]]]:
     """Per hromada, the periods (start, end inclusive; end N_DAYS-1 = open) officers cannot serve:
-    occupation, and active hostilities where the hromada's officers were evacuated."""
-    mask = w.occupied | (w.hostile & evac[:, None])
+    the days it is not assessable (occupied, or under active hostilities in full), so that no demo
+    officer serves where the dashboard leaves the hromada out."""
+    mask = w.blocked()
     out: list[list[tuple[int, int]]] = [[] for _ in range(w.n)]
     rows = np.flatnonzero(mask.any(axis=1))
     for i in rows:
@@ -197,8 +198,7 @@ def assignments(w: World, posts: pd.DataFrame, seed: int, scale: int) -> pd.Data
     the chain, and a new chain starts 2-8 months after the block ends. Posts are replicated
     ``scale`` times. Columns: h, start, end (-1 = open), post, reason_end, chain_pos."""
     rng = rng_for(seed, 4)
-    evac = rng.random(w.n) < 0.4
-    blocks = _blocks(w, evac)
+    blocks = _blocks(w)
     post_h = np.repeat(posts["h"].to_numpy(), scale)
     post_open = np.repeat(posts["open"].to_numpy(), scale)
     n_posts = len(post_h)

@@ -93,7 +93,7 @@ def wave_frame(
     rng = rng_for(seed, 10, wave_no, scale)
     n = int((WAVE_SIZE + rng.integers(-250, 251)) * scale)
     pop = w.h["pop"].to_numpy().astype(float)
-    ok = ~w.occupied[:, d0 : d1 + 1].any(axis=1)
+    ok = ~w.blocked()[:, d0 : d1 + 1].any(axis=1)  # assessable on every day of the fieldwork
     p = np.where(ok, np.maximum(pop, FLOOR_POP), 0.0)
     h = rng.choice(w.n, size=n, p=p / p.sum())
     d = rng.integers(d0, d1 + 1, size=n)

@@ -1,6 +1,9 @@
 """The demo generator's picture of the country: hromadas, their required officers, and by day which
-of them are occupied or under active hostilities (the same periods the warehouse derives, from
-``etl.territory``), on a fixed day grid from 2019-01-01 to the demo horizon 2026-12-31.
+of them are not assessable — occupied or under active hostilities — on a fixed day grid from
+2019-01-01 to the demo horizon 2026-12-31. The territory is the warehouse's: the same periods
+(``etl.territory.status_periods``) read by the same rule for one day (the SQL of
+``hromada_state_steps``, run by ``etl.territory.day_rule_steps``), so the generator never posts an
+officer to, or interviews a resident of, a hromada the dashboard leaves out on that date.
 
 Everything here is read-only reference data; no randomness.
 """
@@ -16,7 +19,7 @@ import pandas as pd
 
 import vocabulary
 from etl.required import RequiredRule
-from etl.territory import status_periods
+from etl.territory import day_rule_steps, status_periods
 
 GRID_START = date(2019, 1, 1)
 HORIZON = date(2026, 12, 31)
@@ -42,8 +45,8 @@ def days_to_datetime64(idx: np.ndarray) -> np.ndarray:
 class World:
     h: pd.DataFrame  # one row per hromada with a population (registry order); column 'i' = position
     oblasts: pd.DataFrame  # katottg, name_uk, short_code
-    occupied: np.ndarray  # bool [n_hromadas, N_DAYS]: the whole hromada occupied that day
-    hostile: np.ndarray  # bool [n_hromadas, N_DAYS]: the whole hromada under active hostilities
+    occupied: np.ndarray  # bool [n_hromadas, N_DAYS]: not assessable that day, as occupied
+    hostile: np.ndarray  # bool [n_hromadas, N_DAYS]: not assessable that day, as under active hostilities
     pcode_ok: np.ndarray  # bool [n]: the 9-char P-code names this hromada unambiguously
 
     @property
@@ -51,6 +54,7 @@ class World:
         return len(self.h)
 
     def blocked(self) -> np.ndarray:
+        """bool [n_hromadas, N_DAYS]: not assessable that day (the warehouse's is_assessable FALSE)."""
         return self.occupied | self.hostile
 
 
@@ -74,22 +78,28 @@ def load_world(reference_dir: Path, rule: RequiredRule | None = None) -> World:
     oblasts = pd.read_csv(reference_dir / "oblasts.csv", dtype=str, keep_default_na=False)
     oblasts = oblasts[["katottg", "name_uk", "short_code"]]
 
-    n = len(h)
-    occupied = np.zeros((n, N_DAYS), dtype=bool)
-    hostile = np.zeros((n, N_DAYS), dtype=bool)
-    periods = status_periods(reference_dir / LIST_FILE, reg_all)
-    pos = dict(zip(h["katottg"], h["i"], strict=False))
-    for r in periods.itertuples(index=False):
-        if r.is_partial or r.status == "possible_hostilities" or r.katottg not in pos:
-            continue
-        a = max(day(r.start_date), 0)
-        b = N_DAYS - 1 if r.end_date is None or pd.isna(r.end_date) else min(day(r.end_date), N_DAYS - 1)
-        if b < a:
-            continue
-        target = occupied if r.status == "occupied" else hostile
-        target[pos[r.katottg], a : b + 1] = True
-    occupied[h["occ2014"].to_numpy()] = True
+    occupied, hostile = not_assessable_days(reference_dir / LIST_FILE, reg_all, h["katottg"])
 
     counts = h["ocha_pcode"].value_counts()
     pcode_ok = h["ocha_pcode"].map(counts).to_numpy() == 1
     return World(h=h, oblasts=oblasts, occupied=occupied, hostile=hostile, pcode_ok=pcode_ok)
+
+
+def not_assessable_days(list_csv: Path, registry: pd.DataFrame, codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(occupied, hostile): bool [len(codes), N_DAYS], the days each hromada is not assessable,
+    by the status that makes it so — from the warehouse's step function for the territory alone."""
+    occupied = np.zeros((len(codes), N_DAYS), dtype=bool)
+    hostile = np.zeros((len(codes), N_DAYS), dtype=bool)
+    steps = day_rule_steps(status_periods(list_csv, registry))
+    pos = dict(zip(codes, range(len(codes)), strict=True))
+    start = np.array([day(d.date()) for d in steps["from_date"]])
+    same = steps["katottg"].to_numpy()[1:] == steps["katottg"].to_numpy()[:-1]
+    end = np.append(np.where(same, start[1:] - 1, N_DAYS - 1), N_DAYS - 1)  # in force until the next step
+    for k, status, assessable, a, b in zip(
+        steps["katottg"], steps["territory_status"], steps["is_assessable"], start, end, strict=True
+    ):
+        if assessable or k not in pos or b < 0:
+            continue
+        target = occupied if status == "occupied" else hostile
+        target[pos[k], max(a, 0) : min(b, N_DAYS - 1) + 1] = True
+    return occupied, hostile
