@@ -143,7 +143,7 @@ def test_plan_on_the_demo_warehouse_stays_in_the_universe_and_adds_up(demo_con):
     # the what-if's "before" is the warehouse's own count today (universe only)
     on = universe.as_of(demo_con)
     covered = demo_con.execute(
-        f"SELECT count(*) FILTER (WHERE is_covered), count(*) FILTER (WHERE is_assessable) FROM coverage_on(?::DATE) "
+        f"SELECT count(*) FILTER (WHERE has_officer), count(*) FILTER (WHERE is_assessable) FROM coverage_on(?::DATE) "
         f"WHERE {universe.in_programme_sql('oblast_katottg')}", [on]).fetchone()
     assert (w["before_has_officer"], w["assessable"]) == covered
     # an oblast's plan places officers only there, and more than its gap is not placed
