@@ -111,7 +111,8 @@ CALIBRATION = [
 @pytest.mark.parametrize("on_date,officers,hromadas,tolerance", CALIBRATION)
 def test_demo_build_matches_published_figures(demo_con, on_date, officers, hromadas, tolerance):
     got_officers, got_hromadas = demo_con.execute(
-        "SELECT officers_serving, hromadas_with_officer FROM rollout_monthly WHERE scope_katottg = 'UA' AND on_date = ?",
+        "SELECT officers_serving, hromadas_with_officer FROM rollout_monthly "
+        "WHERE scope_katottg = 'UA' AND on_date = ?",
         [on_date],
     ).fetchone()
     assert abs(got_officers - officers) <= tolerance * officers, got_officers
