@@ -96,9 +96,9 @@ def test_has_an_officer_and_at_required_strength_mean_one_thing_everywhere(demo_
     ).fetchall()
     assert bad == 0
     kharkiv = demo_con.execute(
-        """SELECT status, has_officer, is_at_required_strength, is_large_urban
-           FROM coverage_on((SELECT value::DATE FROM build_info WHERE key = 'as_of_date'))
-           JOIN hromadas USING (katottg) WHERE hromadas.name_uk = 'Харківська' AND type_uk = 'міська'"""
+        """SELECT c.status, c.has_officer, c.is_at_required_strength, c.is_large_urban
+           FROM coverage_on((SELECT value::DATE FROM build_info WHERE key = 'as_of_date')) AS c
+           JOIN hromadas AS h USING (katottg) WHERE h.name_uk = 'Харківська' AND h.type_uk = 'міська'"""
     ).fetchall()
     assert len(kharkiv) == 1 and kharkiv[0][3] is True
     status, has_officer, at_required, _ = kharkiv[0]
