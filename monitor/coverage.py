@@ -111,7 +111,8 @@ def status_display(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
     total row of the assessable hromadas (the denominator of the shares)."""
     assessable = counts[counts["status"].isin(ASSESSABLE_STATUSES)]
     total = assessable.drop(columns=["status", "share"]).sum()
-    rows = pd.concat([counts, pd.DataFrame([{**total.to_dict(), "status": "assessable_total", "share": 1.0}])],
+    share = 1.0 if total["hromadas"] else float("nan")
+    rows = pd.concat([counts, pd.DataFrame([{**total.to_dict(), "status": "assessable_total", "share": share}])],
                      ignore_index=True)
     order = [*ASSESSABLE_STATUSES, "assessable_total", "not_assessable"]
     rows = rows.set_index("status").loc[order].reset_index()

@@ -173,3 +173,35 @@ def test_profile_peers_leave_out_not_assessable_hromadas(demo_con):
     assert peers["is_assessable"].all()
     assert len(peers) == expected  # itself and its assessable peers
     assert profile.peer_summary(peers)["peers"] == expected - 1
+
+
+def test_map_table_shares_are_of_the_assessable_hromadas_by_hand():
+    """Four assessable hromadas (2 at required strength, 1 below, 1 without officer), one not
+    assessable and one outside the programme: shares of 4, the outside one not counted."""
+    cov = pd.DataFrame({
+        "katottg": list("abcdef"),
+        "oblast_katottg": ["O1"] * 5 + ["K"],
+        "status": ["at_required_strength", "at_required_strength", "below_required", "no_officer_no_memorandum",
+                   "not_assessable", "outside_programme"],
+        "in_programme": [True] * 5 + [False],
+        "population_count": [10, 20, 30, 40, 50, 1000],
+        "officers_serving": [1, 3, 1, 0, 2, 5],
+        "required_officers": [1, 2, 3, 1, 1, 3],
+        "officer_gap": [0, 0, 2, 1, 0, 0],
+        "officers_above_required": [0, 1, 0, 0, 0, 0],
+    })
+    counts = coverage.status_counts(cov).set_index("status")
+    assert "outside_programme" not in counts.index
+    assert counts.loc["at_required_strength", ["hromadas", "population", "officers_above_required"]].tolist() == [
+        2, 30, 1]
+    assert counts.loc["at_required_strength", "share"] == pytest.approx(2 / 4)
+    assert counts.loc["below_required", "share"] == pytest.approx(1 / 4)
+    assert counts.loc["memorandum_only", "hromadas"] == 0 and counts.loc["memorandum_only", "share"] == 0
+    assert pd.isna(counts.loc["not_assessable", "share"])
+    table = coverage.status_display(counts.reset_index(), "en").set_index(t("map.col.status", "en"))
+    total = table.loc[t("map.assessable_total", "en")]
+    assert (total[t("map.col.hromadas", "en")], total[t("map.col.share", "en")]) == ("4", "100.0%")
+    assert total[t("map.col.officer_gap", "en")] == "3"  # 2 + 1, the not-assessable one outside it
+    # an oblast with nothing assessable: no share at all, never "100 %"
+    empty = coverage.status_display(coverage.status_counts(cov[cov["status"] == "not_assessable"]), "en")
+    assert set(empty[t("map.col.share", "en")]) == {"—"}
