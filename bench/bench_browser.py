@@ -25,7 +25,7 @@ from tests.streamlit_server import chromium, streamlit_server  # noqa: E402
 from tests.test_browser import drawn_at_least  # noqa: E402
 
 
-def measure_map(browser, wire: WireCounter, expected_shapes: int = 1470, context=None) -> dict:
+def measure_map(browser, wire: WireCounter, expected_shapes: int = 1469, context=None) -> dict:
     """One visit of the map page through the counting relay; a fresh context means an empty
     browser cache."""
     own = context is None

@@ -23,14 +23,14 @@ PAGE_FILES = ["views/overview.py", "views/coverage_map.py", "views/rollout.py", 
 
 
 def profile_hromada(db: Path) -> str:
-    """The profile page is timed on a served hromada with a history (the largest covered one)."""
+    """The profile page is timed on a served hromada with a history (the largest one with an officer)."""
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
     try:
         return con.execute(
             "SELECT katottg FROM coverage_on((SELECT value::DATE FROM build_info WHERE key = 'as_of_date')) "
-            "WHERE is_covered ORDER BY population_count DESC LIMIT 1"
+            "WHERE has_officer ORDER BY population_count DESC LIMIT 1"
         ).fetchone()[0]
     finally:
         con.close()

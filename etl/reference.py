@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -19,6 +21,7 @@ import vocabulary
 from etl import bundle, geometry, territory
 from etl.errors import InputFileError
 from etl.required import RequiredRule, size_band
+from etl.universe import Universe
 from vocabulary import locations
 
 logger = logging.getLogger(__name__)
@@ -63,9 +66,14 @@ def load_reference(
     reference_dir: Path,
     rule: RequiredRule,
     cache_dir: Path | None = None,
+    universe: Universe | None = None,
 ) -> list[dict]:
-    """Load the bundle into ``con``; return one load_log row per reference file."""
+    """Load the bundle into ``con``; return one load_log row per reference file.
+
+    Also writes ``outside_programme`` and, in build_info, the territory list's date
+    (``territory_list_date``) and the universe's thresholds (config/universe.toml)."""
     reference_dir = Path(reference_dir)
+    universe = universe if universe is not None else Universe.load()
     cache_dir = Path(cache_dir) if cache_dir is not None else locations.geometry_cache_dir()
     files = reference_files(reference_dir)
     log: list[dict] = []
@@ -80,7 +88,7 @@ def load_reference(
     layer_codes = {layer: layer_feature_codes(text) for layer, text in layers.items()}
     polygon_codes = set(layer_codes["hromadas"])
 
-    hromadas, ignored, n_read = read_hromadas(files["hromadas_csv"], polygon_codes, rule)
+    hromadas, ignored, n_read = read_hromadas(files["hromadas_csv"], polygon_codes, rule, universe)
     fill_missing_centres(hromadas, layers["hromadas"])
     unknown_oblast = sorted(set(hromadas["oblast_katottg"]) - set(oblasts["oblast_katottg"]))
     if unknown_oblast:
@@ -95,6 +103,9 @@ def load_reference(
 
     status_list = territory.read_status_list(files["status_list"], hromadas)
     _insert(con, "territory_status_periods", status_list.periods)
+    _insert(con, "outside_programme", universe.outside_rows())
+    info = {"territory_list_date": list_date(files["status_list"], status_list.periods), **universe.settings_rows()}
+    con.executemany("INSERT INTO build_info VALUES (?, ?)", list(info.items()))
     n_list, n_skipped = status_list.rows_read, len(status_list.skipped)
     log.append(_log_row(files["status_list"], n_list, n_list - n_skipped, n_skipped, None))
 
@@ -155,8 +166,11 @@ def read_oblasts(path: Path) -> tuple[pd.DataFrame, str | None]:
     return out, ignored
 
 
-def read_hromadas(path: Path, polygon_codes: set[str], rule: RequiredRule) -> tuple[pd.DataFrame, str | None, int]:
+def read_hromadas(
+    path: Path, polygon_codes: set[str], rule: RequiredRule, universe: Universe | None = None
+) -> tuple[pd.DataFrame, str | None, int]:
     """Registry rows -> the columns of ``hromadas``; returns (frame, ignored columns, rows read)."""
+    universe = universe if universe is not None else Universe.load()
     raw, ignored = bundle.read_csv(path, HROMADA_COLUMNS)
     _check_codes(path, raw["katottg"])
     population = _int(raw["population_2022"])
@@ -190,7 +204,28 @@ def read_hromadas(path: Path, polygon_codes: set[str], rule: RequiredRule) -> tu
         }
     )
     out["required_officers"] = out["required_officers"].astype("int32")
+    out["in_programme"] = universe.in_programme(out["oblast_katottg"]).astype(bool)
+    out["programme_note"] = universe.note(out["oblast_katottg"])
+    out["is_large_urban"] = universe.is_large_urban(population)
     return out, ignored, len(raw)
+
+
+_LIST_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def list_date(list_csv: Path, periods: pd.DataFrame) -> str:
+    """The official list's date, ISO: the date its file name ends in
+    (territories_hostilities_occupation_<YYYY-MM-DD>.csv), else the latest date the list names."""
+    found = _LIST_DATE.findall(list_csv.stem)
+    if found:
+        try:
+            return date.fromisoformat(found[-1]).isoformat()
+        except ValueError:
+            pass
+    dates = pd.concat([periods["start_date"], periods["end_date"]]).dropna()
+    if dates.empty:
+        raise InputFileError(list_csv.name, "the list names no date and its file name carries none")
+    return pd.Timestamp(dates.max()).date().isoformat()
 
 
 def fill_missing_centres(hromadas: pd.DataFrame, hromadas_layer: str) -> None:

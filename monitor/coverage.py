@@ -8,6 +8,8 @@ says what the map shows for a choice of the whole country or one oblast.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
@@ -15,11 +17,16 @@ import pandas as pd
 
 import vocabulary
 from monitor import geometry
-from monitor.db import NATIONAL, query
-from monitor.formatting import fmt_int, fmt_pct
+from monitor.db import NATIONAL, build_info, query
+from monitor.formatting import fmt_date, fmt_int, fmt_pct
 from monitor.i18n import name_col, t
 
 STATUSES = vocabulary.STATUSES.codes  # in legend and table order
+# The statuses of the programme's universe, and of its assessable hromadas (the denominator).
+PROGRAMME_STATUSES = tuple(s for s in STATUSES if s != "outside_programme")
+ASSESSABLE_STATUSES = tuple(s for s in PROGRAMME_STATUSES if s != "not_assessable")
+# has an officer «є офіцер»: the statuses where at least one officer serves in an assessable hromada
+WITH_OFFICER_STATUSES = ("at_required_strength", "below_required")
 
 
 def status_label(status: str, lang: str) -> str:
@@ -36,7 +43,7 @@ def coverage_on(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFrame:
     """Every hromada's coverage on `on_date` (coverage_on macro) with names in both languages.
 
     Columns: those of coverage_on plus name_uk, name_en, type_uk, type_en, raion_name_uk,
-    raion_name_en, has_geometry, oblast_name_uk, oblast_name_en. Ordered by katottg.
+    raion_name_en, has_geometry, programme_note, oblast_name_uk, oblast_name_en. Ordered by katottg.
     """
     return query(
         con,
@@ -50,6 +57,7 @@ def coverage_on(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFrame:
             h.raion_name_uk,
             h.raion_name_en,
             h.has_geometry,
+            h.programme_note,
             o.name_uk AS oblast_name_uk,
             o.name_en AS oblast_name_en
         FROM coverage_on(?::DATE) AS c
@@ -67,36 +75,54 @@ def with_geometry(cov: pd.DataFrame) -> pd.DataFrame:
 
 
 def status_counts(cov: pd.DataFrame, oblast: str | None = None) -> pd.DataFrame:
-    """Hromadas, residents and officers by status (every status listed, even with zero).
+    """Hromadas, residents and officers by status, over the programme's universe (every status of
+    it listed, even with zero; units outside the programme are not counted).
 
     `cov` is a coverage_on() frame; `oblast` limits it to one oblast code. Columns: status,
-    hromadas, population, officers_serving, required_officers.
+    hromadas, share (of the assessable hromadas; NaN for not_assessable, which is outside the
+    denominator), population, officers_serving, required_officers, officer_gap (officers short),
+    officers_above_required.
     """
-    df = cov if not oblast else cov[cov["oblast_katottg"] == oblast]
+    df = cov[cov["in_programme"]]
+    if oblast:
+        df = df[df["oblast_katottg"] == oblast]
     grouped = df.groupby("status").agg(
         hromadas=("katottg", "size"),
         population=("population_count", "sum"),
         officers_serving=("officers_serving", "sum"),
         required_officers=("required_officers", "sum"),
+        officer_gap=("officer_gap", "sum"),
+        officers_above_required=("officers_above_required", "sum"),
     )
-    out = grouped.reindex(list(STATUSES), fill_value=0).reset_index(names="status")
-    return out.astype({c: "int64" for c in out.columns if c != "status"})
+    out = grouped.reindex(list(PROGRAMME_STATUSES), fill_value=0).reset_index(names="status")
+    out = out.astype({c: "int64" for c in out.columns if c != "status"})
+    assessable = int(out.loc[out["status"].isin(ASSESSABLE_STATUSES), "hromadas"].sum())
+    out.insert(2, "share", [n / assessable if s in ASSESSABLE_STATUSES and assessable else float("nan")
+                            for s, n in zip(out["status"], out["hromadas"], strict=True)])
+    return out
 
 
-STATUS_TABLE_COLUMNS = ["status", "hromadas", "share", "population", "officers_serving", "required_officers"]
+STATUS_TABLE_COLUMNS = ["status", "hromadas", "share", "population", "officers_serving", "required_officers",
+                        "officer_gap", "officers_above_required"]
 
 
 def status_display(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """status_counts() as formatted text for reading, headers translated ('map.col.*')."""
-    total = max(int(counts["hromadas"].sum()), 1)
-    display = counts.assign(
-        status=[status_label(s, lang) for s in counts["status"]],
-        share=[fmt_pct(n / total, lang) for n in counts["hromadas"]],
-        hromadas=[fmt_int(v, lang) for v in counts["hromadas"]],
-        population=[fmt_int(v, lang) for v in counts["population"]],
-        officers_serving=[fmt_int(v, lang) for v in counts["officers_serving"]],
-        required_officers=[fmt_int(v, lang) for v in counts["required_officers"]],
-    )[STATUS_TABLE_COLUMNS]
+    """status_counts() as formatted text for reading, headers translated ('map.col.*'), with a
+    total row of the assessable hromadas (the denominator of the shares)."""
+    assessable = counts[counts["status"].isin(ASSESSABLE_STATUSES)]
+    total = assessable.drop(columns=["status", "share"]).sum()
+    share = 1.0 if total["hromadas"] else float("nan")
+    rows = pd.concat([counts, pd.DataFrame([{**total.to_dict(), "status": "assessable_total", "share": share}])],
+                     ignore_index=True)
+    order = [*ASSESSABLE_STATUSES, "assessable_total", "not_assessable"]
+    rows = rows.set_index("status").loc[order].reset_index()
+    display = pd.DataFrame({
+        "status": [t("map.assessable_total", lang) if s == "assessable_total" else status_label(s, lang)
+                   for s in rows["status"]],
+        "hromadas": [fmt_int(v, lang) for v in rows["hromadas"]],
+        "share": [fmt_pct(v, lang) if pd.notna(v) else "—" for v in rows["share"]],
+        **{c: [fmt_int(v, lang) for v in rows[c]] for c in STATUS_TABLE_COLUMNS[3:]},
+    })[STATUS_TABLE_COLUMNS]
     return display.rename(columns={c: t(f"map.col.{c}", lang) for c in STATUS_TABLE_COLUMNS})
 
 
@@ -150,6 +176,46 @@ def display_geometry(con: duckdb.DuckDBPyConnection, layer: str) -> str:
     return str(df["geojson"].iloc[0])
 
 
+def outside_programme(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The oblast-level units outside the programme (config/universe.toml, via the warehouse):
+    oblast_katottg, code, drawn_as ('occupied' | 'outside'), label_uk, label_en."""
+    return query(con, "SELECT * FROM outside_programme ORDER BY code, oblast_katottg")
+
+
+# ---------------------------------------------------------------- the territory list's date
+@dataclass(frozen=True)
+class TerritoryList:
+    """The date of the official list the territory statuses (and so "assessable") come from."""
+
+    list_date: str  # ISO
+    as_of: str  # ISO
+    max_age_months: int
+
+    @property
+    def is_stale(self) -> bool:
+        """The list is more than max_age_months older than the as-of date."""
+        d = dt.date.fromisoformat(self.list_date)
+        months = self.max_age_months
+        year, month = divmod(d.month - 1 + months, 12)
+        day = min(d.day, calendar.monthrange(d.year + year, month + 1)[1])
+        return dt.date.fromisoformat(self.as_of[:10]) > dt.date(d.year + year, month + 1, day)
+
+    def note(self, lang: str) -> str:
+        """The line shown beside every map and figure that uses "assessable"."""
+        text = t("common.territory_list", lang, date=fmt_date(self.list_date, lang),
+                 as_of=fmt_date(self.as_of, lang))
+        if self.is_stale:
+            text += " " + t("common.territory_list_stale", lang, months=self.max_age_months)
+        return text
+
+
+def territory_list(con: duckdb.DuckDBPyConnection) -> TerritoryList:
+    """The territory list's date and the staleness threshold, read from build_info."""
+    info = build_info(con)
+    return TerritoryList(info.get("territory_list_date", ""), info.get("as_of_date", "")[:10],
+                         int(info.get("territory_list_max_age_months", "6")))
+
+
 # ---------------------------------------------------------------- the map's scope
 @dataclass(frozen=True)
 class MapScope:
@@ -182,8 +248,9 @@ class MapScope:
         return self.rows(cov).sort_values(name_col(lang))
 
     def without_geometry(self, cov: pd.DataFrame) -> int:
-        """How many of the scope's hromadas have no boundary to draw."""
-        return int((~self.rows(cov)["has_geometry"]).sum())
+        """How many of the scope's hromadas of the programme have no boundary to draw."""
+        rows = self.rows(cov)
+        return int((~rows["has_geometry"] & rows["in_programme"]).sum())
 
 
 def map_scope(oblast: str, cov: pd.DataFrame, hromada_layer: str, oblast_layer: str) -> MapScope:

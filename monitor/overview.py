@@ -14,13 +14,14 @@ from monitor.survey import is_reportable
 from monitor.tiles import Tile
 
 # KPI tiles, in display order: key (translated 'kpi.<key>') -> column of scope_summary.
-KPI_COLUMNS = ("hromadas_covered", "officers_serving", "residents_covered", "stations_open",
-               "memoranda_active")
+KPI_COLUMNS = ("hromadas_with_officer", "officers_serving_assessable", "residents_strength_weighted",
+               "stations_open", "memoranda_active")
 # Published metrics that the data can be set beside: facts metric -> column of scope_summary.
+# The published "hromadas/residents covered" are counted as the data's "has an officer".
 PUBLISHED_METRICS = {
     "officers": "officers_serving",
-    "hromadas_covered": "hromadas_covered",
-    "residents_covered": "residents_covered",
+    "hromadas_covered": "hromadas_with_officer",
+    "residents_covered": "residents_with_officer",
     "police_stations": "police_stations_open",
 }
 
@@ -146,28 +147,54 @@ def published_download(pub: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- tiles
 def kpi_tiles(kpis: pd.DataFrame, lang: str) -> list[Tile]:
-    """The KPI tiles of national_kpis() in KPI_COLUMNS order, each with its 12-month change."""
+    """The KPI tiles of national_kpis() in KPI_COLUMNS order, each with its 12-month change.
+
+    Every figure is over the programme's universe; hromadas and officers over its assessable
+    hromadas (the same set for officers serving and required)."""
     now, prev = kpis.loc["now"], kpis.loc["year_before"]
     yoy = t("common.yoy", lang)
-    share_change = now["covered_share"] - prev["covered_share"]
+    share_change = now["with_officer_share"] - prev["with_officer_share"]
+    n = {k: fmt_int(now[k], lang) for k in now.index if k not in ("on_date", "scope_katottg")}
     tiles = [
         Tile(
-            t("kpi.hromadas_covered", lang, n=fmt_int(now["hromadas_covered"], lang),
-              total=fmt_int(now["hromadas_assessable"], lang)),
-            fmt_pct(now["covered_share"], lang),
+            t("kpi.hromadas_with_officer", lang, n=n["hromadas_with_officer"], total=n["hromadas_assessable"]),
+            fmt_pct(now["with_officer_share"], lang),
             change=share_change,
             change_text=t("overview.change_with_count", lang, pp=fmt_signed_pp(share_change, lang),
-                          change=fmt_signed_int(now["hromadas_covered"] - prev["hromadas_covered"], lang)),
-            help=t("kpi.hromadas_covered_help", lang),
+                          change=fmt_signed_int(now["hromadas_with_officer"] - prev["hromadas_with_officer"],
+                                                lang)),
+            help=t("kpi.hromadas_with_officer_help", lang),
             description=yoy,
+            caption=t("kpi.at_required_strength_caption", lang, n=n["hromadas_at_required_strength"],
+                      share=fmt_pct(now["at_required_strength_share"], lang)),
         )
     ]
+    captions = {
+        "officers_serving_assessable": t("kpi.officers_caption", lang, required=n["officers_required"],
+                                         short=n["officers_short"], above=n["officers_above_required"]),
+        "residents_strength_weighted": t("kpi.residents_caption", lang,
+                                         share=fmt_pct(now["strength_weighted_share"], lang),
+                                         at_required=n["residents_at_required_strength"],
+                                         per_officer=n["residents_per_officer"],
+                                         large=n["residents_strength_weighted_large_urban"]),
+    }
+    helps = {"officers_serving_assessable": _officers_help(now, lang)}
     for key in KPI_COLUMNS[1:]:
         change = now[key] - prev[key]
         tiles.append(Tile(t(f"kpi.{key}", lang), fmt_int(now[key], lang), change=change,
-                          change_text=fmt_signed_int(change, lang), help=t(f"kpi.{key}_help", lang),
-                          description=yoy))
+                          change_text=fmt_signed_int(change, lang),
+                          help=helps.get(key, t(f"kpi.{key}_help", lang)), description=yoy,
+                          caption=captions.get(key)))
     return tiles
+
+
+def _officers_help(now: pd.Series, lang: str) -> str:
+    """The officers tile's help, naming the officers posted where nothing is assessed (not counted)."""
+    text = t("kpi.officers_serving_assessable_help", lang)
+    elsewhere = int(now["officers_serving"] - now["officers_serving_assessable"])
+    if elsewhere:
+        text += " " + t("kpi.officers_not_assessable", lang, n=fmt_int(elsewhere, lang))
+    return text
 
 
 def trust_tiles(trust: pd.DataFrame, lang: str) -> list[Tile]:

@@ -182,16 +182,18 @@ def oblast_trust_table(trust: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 PEER_COLUMNS = [
     "katottg", "is_self", "name_uk", "name_en", "oblast_name_uk", "oblast_name_en", "population_count", "status",
-    "officers_serving", "required_officers", "officers_per_10k", "is_covered", "is_assessable",
+    "officers_serving", "required_officers", "officers_per_10k", "has_officer", "is_assessable",
     "months_since_first_officer", "trust_share", "trust_n_effective",
 ]
 
 
 def peers(con: duckdb.DuckDBPyConnection, code: str, on_date: str) -> pd.DataFrame:
-    """The hromada and its peers (same type_uk and size_band) on `on_date`.
+    """The hromada and its peers (same type_uk and size_band) on `on_date`. Peers are assessable
+    hromadas of the programme only (not occupied, not under active hostilities, not outside the
+    universe on that date): a comparison with hromadas nobody can serve says nothing.
 
     Columns: katottg, is_self, name_uk, name_en, oblast_name_uk, oblast_name_en, population_count,
-    status, officers_serving, required_officers, officers_per_10k, is_covered, is_assessable,
+    status, officers_serving, required_officers, officers_per_10k, has_officer, is_assessable,
     months_since_first_officer (NULL if none yet), trust_share (the oblast's latest wave on or
     before on_date, monitor.trust.with_oblast_trust: NaN unless reportable), trust_n_effective
     (NaN: no survey wave in the oblast yet).
@@ -210,7 +212,7 @@ def peers(con: duckdb.DuckDBPyConnection, code: str, on_date: str) -> pd.DataFra
         )
         SELECT p.katottg, p.katottg = $code AS is_self, p.name_uk, coalesce(p.name_en, p.name_uk) AS name_en,
                p.oblast_katottg, o.name_uk AS oblast_name_uk, o.name_en AS oblast_name_en, p.population_count,
-               c.status, c.officers_serving, c.required_officers, c.officers_per_10k, c.is_covered,
+               c.status, c.officers_serving, c.required_officers, c.officers_per_10k, c.has_officer,
                c.is_assessable,
                CASE WHEN f.first_start IS NOT NULL THEN date_diff('month', f.first_start, $d::DATE) END
                    AS months_since_first_officer
@@ -218,6 +220,7 @@ def peers(con: duckdb.DuckDBPyConnection, code: str, on_date: str) -> pd.DataFra
         JOIN oblasts AS o USING (oblast_katottg)
         JOIN coverage_on($d::DATE) AS c USING (katottg)
         LEFT JOIN first_officer AS f USING (katottg)
+        WHERE c.is_assessable OR p.katottg = $code
         ORDER BY is_self DESC, p.name_uk, p.katottg
         """,
         {"code": code, "d": on_date},
@@ -226,13 +229,13 @@ def peers(con: duckdb.DuckDBPyConnection, code: str, on_date: str) -> pd.DataFra
 
 
 def peer_summary(peer_df: pd.DataFrame) -> dict[str, float]:
-    """The peers' (the hromada itself excluded) count, share covered (of assessable), median
-    officers per 10k, median months since first officer, median oblast trust."""
+    """The peers' (the hromada itself excluded; all assessable, see peers()) count, share with an
+    officer, median officers per 10k, median months since first officer, median oblast trust."""
     others = peer_df[~peer_df["is_self"]]
     assessable = others[others["is_assessable"]]
     return {
         "peers": float(len(others)),
-        "share_covered": float(assessable["is_covered"].mean()) if len(assessable) else float("nan"),
+        "share_with_officer": float(assessable["has_officer"].mean()) if len(assessable) else float("nan"),
         "officers_per_10k": float(assessable["officers_per_10k"].median()) if len(assessable) else float("nan"),
         # float64 first: a nullable integer column with no value at all has a median of NA, not NaN.
         "months_since_first_officer": float(others["months_since_first_officer"].astype("float64").median()),
@@ -252,9 +255,9 @@ def peer_tiles(peer_df: pd.DataFrame, lang: str) -> list[Tile]:
     return [
         Tile(t("profile.m.officers_per_10k", lang), fmt_num(me["officers_per_10k"], lang, 2), help=per_10k,
              caption=per_10k),
-        Tile(t("profile.m.share_covered", lang),
-             t("profile.covered_yes", lang) if me["is_covered"] else t("profile.covered_no", lang),
-             caption=t("profile.peers_share", lang, value=fmt_pct(summary["share_covered"], lang))),
+        Tile(t("profile.m.has_officer", lang),
+             t("profile.has_officer_yes", lang) if me["has_officer"] else t("profile.has_officer_no", lang),
+             caption=t("profile.peers_share", lang, value=fmt_pct(summary["share_with_officer"], lang))),
         Tile(t("profile.m.months_since_first", lang), fmt_int(me["months_since_first_officer"], lang),
              caption=median(fmt_int(summary["months_since_first_officer"], lang))),
         Tile(t("profile.m.trust", lang), fmt_pct(me["trust_share"], lang),
@@ -326,6 +329,8 @@ def hromada_card(facts: pd.Series, history: pd.DataFrame, lang: str) -> HromadaC
     facts_line = " · ".join(
         [f"**{label}:** {value}" for label, value in items]
         + ([f"**{t('profile.occupied_before_2022', lang)}**"] if facts["is_occupied_before_2022"] else [])
+        + ([f"**{t('profile.large_urban', lang)}**"] if facts.get("is_large_urban", False) else [])
+        + ([f"**{t('profile.outside_programme', lang)}**"] if not facts.get("in_programme", True) else [])
     )
     tiles = [
         Tile(t("profile.population", lang), fmt_int(facts["population_count"], lang),

@@ -19,10 +19,12 @@ from monitor.i18n import name_col, t
 
 # Metrics the rollout chart can show: column of rollout_monthly -> kind of number.
 METRICS = {
-    "covered_share": "share",
-    "hromadas_covered": "int",
-    "officers_serving": "int",
-    "residents_covered": "int",
+    "with_officer_share": "share",
+    "at_required_strength_share": "share",
+    "hromadas_with_officer": "int",
+    "hromadas_at_required_strength": "int",
+    "officers_serving_assessable": "int",
+    "residents_strength_weighted": "int",
     "stations_open": "int",
 }
 # Events marked on time axes: key (translated 'event.<key>') -> date.
@@ -68,38 +70,46 @@ def monthly(con: duckdb.DuckDBPyConnection, scopes: tuple[str, ...] = ()) -> pd.
     return df
 
 
-def league(now: pd.DataFrame, before: pd.DataFrame, oblasts: pd.DataFrame) -> pd.DataFrame:
-    """Rank oblasts by the share of assessable hromadas covered (pure; frames as above).
+# The league's columns (and its download's), in order.
+LEAGUE_COLUMNS = [
+    "rank", "oblast_katottg", "name_uk", "name_en", "hromadas_assessable", "hromadas_with_officer",
+    "with_officer_share", "with_officer_share_change", "hromadas_with_officer_change",
+    "hromadas_at_required_strength", "at_required_strength_share", "residents_strength_weighted",
+    "strength_weighted_share", "residents_at_required_strength", "population_assessable",
+    "officers_serving_assessable", "officers_required", "officers_vs_required", "officers_short",
+    "officers_above_required", "residents_per_officer", "planned_officers", "officers_serving",
+    "officers_vs_planned", "officers_change",
+]
 
-    now/before: scope_summary rows of one date each (oblast rows; NATIONAL ignored).
+
+def league(now: pd.DataFrame, before: pd.DataFrame, oblasts: pd.DataFrame) -> pd.DataFrame:
+    """Rank oblasts by the share of assessable hromadas that have an officer (pure; frames as above).
+
+    now/before: scope_summary rows of one date each (oblast rows; NATIONAL ignored). Only oblasts
+    with a row in `now` are listed: rollout_on_dates counts the programme's universe only, so
+    Crimea, Sevastopol and Kyiv city (config/universe.toml) have none.
     oblasts: oblast_katottg, name_uk, name_en. Planned officers come with `now` (the targets of
     its year, from rollout_on_dates).
     Returns one row per oblast, ranked (1 = highest share; ties share a rank; oblasts with
-    nothing assessable get no rank and go last), with the 12-month changes.
+    nothing assessable get no rank and go last), with the 12-month changes. Officers serving are
+    set beside officers required on the same hromadas (the assessable ones).
     """
     cur = now[now["scope_katottg"] != NATIONAL].rename(columns={"scope_katottg": "oblast_katottg"})
     prev = before[before["scope_katottg"] != NATIONAL].rename(columns={"scope_katottg": "oblast_katottg"})
-    prev = prev[["oblast_katottg", "covered_share", "hromadas_covered", "officers_serving",
-                 "residents_covered"]].add_suffix("_before").rename(
-        columns={"oblast_katottg_before": "oblast_katottg"})
+    prev = prev[["oblast_katottg", "with_officer_share", "hromadas_with_officer", "officers_serving"]].add_suffix(
+        "_before").rename(columns={"oblast_katottg_before": "oblast_katottg"})
     df = (oblasts[["oblast_katottg", "name_uk", "name_en"]]
-          .merge(cur, on="oblast_katottg", how="left")
+          .merge(cur, on="oblast_katottg", how="inner")
           .merge(prev, on="oblast_katottg", how="left"))
-    df["residents_share"] = df["residents_covered"] / df["population_assessable"].replace(0, np.nan)
-    df["officers_vs_required"] = df["officers_serving"] / df["officers_required"].replace(0, np.nan)
+    df["officers_vs_required"] = df["officers_serving_assessable"] / df["officers_required"].replace(0, np.nan)
     df["officers_vs_planned"] = df["officers_serving"] / df["planned_officers"].replace(0, np.nan)
-    df["covered_share_change"] = df["covered_share"] - df["covered_share_before"]
-    df["hromadas_covered_change"] = df["hromadas_covered"] - df["hromadas_covered_before"]
+    df["with_officer_share_change"] = df["with_officer_share"] - df["with_officer_share_before"]
+    df["hromadas_with_officer_change"] = df["hromadas_with_officer"] - df["hromadas_with_officer_before"]
     df["officers_change"] = df["officers_serving"] - df["officers_serving_before"]
-    df["rank"] = df["covered_share"].rank(method="min", ascending=False).astype("Int64")
-    df = df.sort_values(["rank", "residents_share", "name_uk"], ascending=[True, False, True],
+    df["rank"] = df["with_officer_share"].rank(method="min", ascending=False).astype("Int64")
+    df = df.sort_values(["rank", "strength_weighted_share", "name_uk"], ascending=[True, False, True],
                         na_position="last").reset_index(drop=True)
-    return df[[
-        "rank", "oblast_katottg", "name_uk", "name_en", "hromadas_assessable", "hromadas_covered",
-        "covered_share", "covered_share_change", "hromadas_covered_change", "residents_covered",
-        "residents_share", "officers_serving", "officers_required", "officers_vs_required",
-        "planned_officers", "officers_vs_planned", "officers_change",
-    ]]
+    return df[LEAGUE_COLUMNS]
 
 
 def league_table(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
@@ -127,16 +137,22 @@ def league_display(df: pd.DataFrame, national_share: float, lang: str) -> pd.Dat
     return pd.DataFrame({
         "rank": [fmt_int(r, lang) for r in df["rank"]],
         "oblast": df[name_col(lang)],
-        "covered_share": [fmt_pct(x, lang) for x in df["covered_share"]],
-        "position": [position(x) for x in df["covered_share"]],
-        "hromadas_covered": [of(n, tot) for n, tot in zip(df["hromadas_covered"], df["hromadas_assessable"],
-                                                          strict=True)],
-        "covered_share_change": [fmt_signed_pp(x, lang) for x in df["covered_share_change"]],
-        "residents_covered": [fmt_int(x, lang) for x in df["residents_covered"]],
-        "residents_share": [fmt_pct(x, lang) for x in df["residents_share"]],
-        "officers_vs_required_text": [of(n, tot) for n, tot in zip(df["officers_serving"], df["officers_required"],
-                                                                   strict=True)],
+        "with_officer_share": [fmt_pct(x, lang) for x in df["with_officer_share"]],
+        "position": [position(x) for x in df["with_officer_share"]],
+        "hromadas_with_officer": [of(n, tot) for n, tot in zip(df["hromadas_with_officer"],
+                                                               df["hromadas_assessable"], strict=True)],
+        "with_officer_share_change": [fmt_signed_pp(x, lang) for x in df["with_officer_share_change"]],
+        "hromadas_at_required_strength": [of(n, tot) for n, tot in zip(df["hromadas_at_required_strength"],
+                                                                       df["hromadas_assessable"], strict=True)],
+        "residents_strength_weighted": [fmt_int(x, lang) for x in df["residents_strength_weighted"]],
+        "strength_weighted_share": [fmt_pct(x, lang) for x in df["strength_weighted_share"]],
+        "residents_at_required_strength": [fmt_int(x, lang) for x in df["residents_at_required_strength"]],
+        "officers_vs_required_text": [of(n, tot) for n, tot in zip(df["officers_serving_assessable"],
+                                                                   df["officers_required"], strict=True)],
         "officers_vs_required": [fmt_pct(x, lang, 0) for x in df["officers_vs_required"]],
+        "officers_short": [fmt_int(x, lang) for x in df["officers_short"]],
+        "officers_above_required": [fmt_int(x, lang) for x in df["officers_above_required"]],
+        "residents_per_officer": [fmt_int(x, lang) for x in df["residents_per_officer"]],
         "officers_vs_planned_text": [of(n, tot) for n, tot in zip(df["officers_serving"], df["planned_officers"],
                                                                   strict=True)],
         "officers_vs_planned": [fmt_pct(x, lang, 0) for x in df["officers_vs_planned"]],
@@ -151,8 +167,8 @@ def league_download(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-# An oblast (or Kyiv city) with fewer assessable hromadas than this is left out of the default
-# leaders/laggards: 2 of 2 covered near the front line says little about a rollout.
+# An oblast with fewer assessable hromadas than this is left out of the default
+# leaders/laggards: 2 of 2 with an officer near the front line says little about a rollout.
 MIN_ASSESSABLE_FOR_DEFAULT = 10
 
 

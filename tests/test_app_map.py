@@ -8,7 +8,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor.coverage import STATUSES
+from monitor.coverage import PROGRAMME_STATUSES
 from monitor.formatting import fmt_int
 from monitor.i18n import t
 from tests import apptest
@@ -40,11 +40,21 @@ def test_map_page_matches_the_database(app_db, demo_con, lang):
 
     table = at.dataframe[0].value
     shown = dict(zip(table[t("map.col.status", lang)], table[t("map.col.hromadas", lang)], strict=True))
-    for status in STATUSES:
+    for status in PROGRAMME_STATUSES:
         assert shown[t(f"status.{status}", lang)] == fmt_int(expected.get(status, 0), lang)
+    assert t("status.outside_programme", lang) not in shown  # outside the universe: not counted
 
     locations = _map_locations(at)
-    assert len(locations) == 1470 == len(set(locations))
+    assert len(locations) == 1469 == len(set(locations))  # Kyiv city is drawn as outside the programme
+    # the territory outside the programme, from the oblast layer, labelled: Crimea as occupied, Kyiv city
+    outside = {tr["name"]: tr["locations"] for tr in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+               if tr.get("meta") == "outside"}
+    labels = dict(demo_con.execute(
+        f"SELECT oblast_katottg, label_{lang} FROM outside_programme").fetchall())
+    assert set(outside) == {labels["UA01000000000013043"], labels["UA80000000000093317"]}
+    assert "UA01000000000013043" in outside[labels["UA01000000000013043"]]  # Sevastopol's code too, if any
+    assert outside[labels["UA80000000000093317"]] == ["UA80000000000093317"]
+    assert any(c.value.startswith(t("common.territory_list", lang, date="", as_of="")[:12]) for c in at.caption)
     assert at.title[0].value == t("nav.coverage_map", lang)
 
 
@@ -62,8 +72,8 @@ def test_oblast_metric_and_date_come_from_the_url(app_db, demo_con):
     )
     table = at.dataframe[0].value
     shown = dict(zip(table[t("map.col.status", "en")], table[t("map.col.hromadas", "en")], strict=True))
-    assert shown[t("status.covered", "en")] == fmt_int(expected.get("covered", 0), "en")
-    assert len(_map_locations(at)) == 1470  # the whole country stays drawn; the view zooms in
+    assert shown[t("status.at_required_strength", "en")] == fmt_int(expected.get("at_required_strength", 0), "en")
+    assert len(_map_locations(at)) == 1469  # the whole country stays drawn; the view zooms in
     chart = at.get("plotly_chart")[0].proto
     geo = json.loads(chart.spec)["layout"]["geo"]
     west, east = geo["lonaxis"]["range"]
@@ -76,4 +86,4 @@ def test_oblast_metric_and_date_come_from_the_url(app_db, demo_con):
 
 def test_trust_metric_runs(app_db):
     at = _run("uk", metric="trust")
-    assert len(_map_locations(at)) == 1470
+    assert len(_map_locations(at)) == 1469

@@ -23,10 +23,13 @@ def metric(at: AppTest, label: str):
 
 def national(con, day: str) -> dict:
     row = con.execute(
-        """SELECT count(*) FILTER (WHERE is_covered), count(*) FILTER (WHERE is_assessable),
-                  sum(officers_serving), sum(residents_covered), sum(stations_open)
+        """SELECT count(*) FILTER (WHERE has_officer), count(*) FILTER (WHERE is_assessable),
+                  sum(officers_serving) FILTER (WHERE is_assessable),
+                  round(sum(coalesce(population_count, 0) * least(1, officers_serving / greatest(required_officers, 1)))
+                        FILTER (WHERE is_assessable)),
+                  sum(stations_open) FILTER (WHERE in_programme)
            FROM coverage_on(?::DATE)""", [day]).fetchone()
-    return dict(zip(["covered", "assessable", "officers", "residents", "stations"], row, strict=True))
+    return dict(zip(["with_officer", "assessable", "officers", "residents", "stations"], row, strict=True))
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
@@ -38,21 +41,21 @@ def test_overview_kpis_equal_the_database(dash_db, con, lang):
     before = f"{int(year) - 1}{rest if rest != '-02-29' else '-02-28'}"
     now, prev = national(con, as_of), national(con, before)
 
-    tile = metric(at, t("kpi.hromadas_covered", lang, n=fmt_int(now["covered"], lang),
+    tile = metric(at, t("kpi.hromadas_with_officer", lang, n=fmt_int(now["with_officer"], lang),
                         total=fmt_int(now["assessable"], lang)))
-    assert tile.value == fmt_pct(now["covered"] / now["assessable"], lang)
-    assert tile.delta.endswith(f"({fmt_signed_int(now['covered'] - prev['covered'], lang)})")
+    assert tile.value == fmt_pct(now["with_officer"] / now["assessable"], lang)
+    assert tile.delta.endswith(f"({fmt_signed_int(now['with_officer'] - prev['with_officer'], lang)})")
 
-    for key, col in (("officers_serving", "officers"), ("residents_covered", "residents"),
+    for key, col in (("officers_serving_assessable", "officers"), ("residents_strength_weighted", "residents"),
                      ("stations_open", "stations")):
         tile = metric(at, t(f"kpi.{key}", lang))
         assert tile.value == fmt_int(now[col], lang)
         assert tile.delta == fmt_signed_int(now[col] - prev[col], lang)
 
     # the rollout_monthly row of the as-of date agrees with the macro (one definition)
-    officers = con.execute("SELECT officers_serving FROM rollout_monthly WHERE scope_katottg = 'UA' "
+    officers = con.execute("SELECT officers_serving_assessable FROM rollout_monthly WHERE scope_katottg = 'UA' "
                            "AND on_date = ?::DATE", [as_of]).fetchone()[0]
-    assert metric(at, t("kpi.officers_serving", lang)).value == fmt_int(officers, lang)
+    assert metric(at, t("kpi.officers_serving_assessable", lang)).value == fmt_int(officers, lang)
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])

@@ -37,8 +37,11 @@ def test_profile_matches_the_database(app_db, demo_con, covered_code, lang):
         "SELECT officers_serving FROM coverage_monthly WHERE katottg = ? ORDER BY on_date DESC LIMIT 1", [covered_code]
     ).fetchone()[0]
     assert metrics[t("profile.officers_now", lang)] == fmt_int(serving, lang)
+    # peers: the same type and band, assessable on the as-of date (and the hromada itself)
     peers = demo_con.execute(
-        "SELECT count(*) FROM hromadas WHERE size_band = ? AND type_uk IS NOT DISTINCT FROM ?", [band, type_uk]
+        "SELECT count(*) FROM hromadas AS h JOIN coverage_on((SELECT value::DATE FROM build_info "
+        "WHERE key = 'as_of_date')) AS c USING (katottg) WHERE h.size_band = ? AND h.type_uk IS NOT DISTINCT FROM ? "
+        "AND (c.is_assessable OR h.katottg = ?)", [band, type_uk, covered_code]
     ).fetchone()[0]
     assert len(at.dataframe[-1].value) == peers
     n_assignments = demo_con.execute(

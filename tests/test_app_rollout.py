@@ -25,32 +25,37 @@ def test_league_table_equals_the_database(dash_db, con, lang):
     assert at.title[0].value == t("rollout.title", lang)
     name = "name_en" if lang == "en" else "name_uk"
     expected = con.execute(
-        f"""SELECT o.{name}, r.hromadas_covered, r.hromadas_assessable, r.covered_share
+        f"""SELECT o.{name}, r.hromadas_with_officer, r.hromadas_assessable, r.with_officer_share
             FROM rollout_monthly AS r JOIN oblasts AS o ON o.oblast_katottg = r.scope_katottg
             WHERE r.on_date = (SELECT max(on_date) FROM rollout_monthly)""").fetchall()
-    n_oblasts = con.execute("SELECT count(*) FROM oblasts").fetchone()[0]
+    # the programme's oblasts: not Crimea, Sevastopol or Kyiv city (config/universe.toml)
+    n_oblasts = con.execute("SELECT count(*) FROM oblasts WHERE oblast_katottg NOT IN "
+                            "(SELECT oblast_katottg FROM outside_programme)").fetchone()[0]
+    assert n_oblasts == 24
 
     table = at.dataframe[0].value
     assert len(table) == n_oblasts
     rows = {r[t("col.oblast", lang)]: r for _, r in table.iterrows()}
     for oblast, covered, assessable, share in expected:
         row = rows[oblast]
-        assert row[t("col.covered_share", lang)] == fmt_pct(share, lang)
-        assert row[t("col.hromadas_covered", lang)] == t("rollout.n_of", lang, n=fmt_int(covered, lang),
-                                                         total=fmt_int(assessable, lang))
+        assert row[t("col.with_officer_share", lang)] == fmt_pct(share, lang)
+        assert row[t("col.hromadas_with_officer", lang)] == t("rollout.n_of", lang, n=fmt_int(covered, lang),
+                                                              total=fmt_int(assessable, lang))
     # rank 1 holds the highest share
     best = max(s for *_, s in expected if s is not None)
     first = table.iloc[0]
     assert first[t("col.rank", lang)] == "1"
-    assert first[t("col.covered_share", lang)] == fmt_pct(best, lang)
+    assert first[t("col.with_officer_share", lang)] == fmt_pct(best, lang)
 
 
 def test_oblasts_metric_and_view_from_the_url(dash_db, con):
-    codes = [r[0] for r in con.execute("SELECT oblast_katottg FROM oblasts ORDER BY oblast_katottg LIMIT 2").fetchall()]
-    at = run_page("en", oblast=",".join(codes), metric="officers_serving")
+    codes = [r[0] for r in con.execute("SELECT oblast_katottg FROM oblasts WHERE oblast_katottg NOT IN "
+                                       "(SELECT oblast_katottg FROM outside_programme) "
+                                       "ORDER BY oblast_katottg LIMIT 2").fetchall()]
+    at = run_page("en", oblast=",".join(codes), metric="officers_serving_assessable")
     assert at.multiselect[0].value == codes
     assert at.query_params["oblast"] == ",".join(codes)
-    assert at.query_params["metric"] == "officers_serving"
+    assert at.query_params["metric"] == "officers_serving_assessable"
     # one line per chosen oblast (no national line for counts)
     assert len(at.get("plotly_chart")) == 1
 

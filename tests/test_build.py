@@ -120,7 +120,8 @@ CALIBRATION = [
 @pytest.mark.parametrize("on_date,officers,hromadas,tolerance", CALIBRATION)
 def test_demo_build_matches_published_figures(demo_con, on_date, officers, hromadas, tolerance):
     got_officers, got_hromadas = demo_con.execute(
-        "SELECT officers_serving, hromadas_covered FROM rollout_monthly WHERE scope_katottg = 'UA' AND on_date = ?",
+        "SELECT officers_serving, hromadas_with_officer FROM rollout_monthly "
+        "WHERE scope_katottg = 'UA' AND on_date = ?",
         [on_date],
     ).fetchone()
     assert abs(got_officers - officers) <= tolerance * officers, got_officers
@@ -129,13 +130,13 @@ def test_demo_build_matches_published_figures(demo_con, on_date, officers, hroma
 
 def test_demo_build_matches_published_residents_and_stations(demo_con):
     residents, stations = demo_con.execute(
-        "SELECT residents_covered, stations_open FROM rollout_monthly "
+        "SELECT residents_with_officer, stations_open FROM rollout_monthly "
         "WHERE scope_katottg = 'UA' AND on_date = DATE '2021-09-30'"
     ).fetchone()
     assert abs(residents - 6_400_000) <= 0.25 * 6_400_000
     assert abs(stations - 686) <= 0.15 * 686
     pilot_oblasts = demo_con.execute(
-        "SELECT DISTINCT oblast_katottg FROM coverage_on(DATE '2019-05-29') WHERE is_covered"
+        "SELECT DISTINCT oblast_katottg FROM coverage_on(DATE '2019-05-29') WHERE has_officer"
     ).fetchall()
     assert pilot_oblasts == [("UA12000000000090473",)]
 

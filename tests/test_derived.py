@@ -16,6 +16,10 @@ oblast A                                     oblast B
      partial active hostilities 2024-01-01 ..     active hostilities (full) 2022-02-24 .. 2022-11-30
      full possible hostilities 2024-02-01 ..      occupied (partial) 2023-01-01 .. open
   A3 req 3, no population, occupied (full) since 2014-02-20 (Crimea-like)
+
+oblast C: outside the programme's universe (outside_programme, like Kyiv city)
+  C1 req 3, pop 2,900,000, o8 2019-06-01 .. open — never counted, never assessable
+Large urban (the test's threshold LARGE_URBAN = 15,000): A2 and C1.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ from etl.derived import build_derived
 
 OBL_A = "UA01000000000000001"
 OBL_B = "UA02000000000000002"
+OBL_C = "UA03000000000000003"
+C1 = "UA03000000000000031"
+LARGE_URBAN = 15_000
 A1, A2, A3 = "UA01000000000000011", "UA01000000000000012", "UA01000000000000013"
 B1, B2 = "UA02000000000000021", "UA02000000000000022"
 AS_OF = "2024-03-15"
@@ -45,6 +52,7 @@ HROMADAS = [
     (A3, OBL_A, None, 3),
     (B1, OBL_B, 5_000, 1),
     (B2, OBL_B, 8_000, 2),
+    (C1, OBL_C, 2_900_000, 3),
 ]
 # officer, hromada, start, end (inclusive)
 OFFICERS = [
@@ -58,6 +66,7 @@ OFFICERS = [
     ("o6", B1, "2021-01-01", "2021-02-15"),
     ("o7", B2, "2021-01-01", "2021-06-30"),
     ("o7", B2, "2021-03-01", None),
+    ("o8", C1, "2019-06-01", None),
 ]
 # station, hromada, kind, opened, closed
 STATIONS = [
@@ -101,10 +110,12 @@ def load_world(con: duckdb.DuckDBPyConnection, as_of: str = AS_OF) -> None:
     for code, oblast, population, required in HROMADAS:
         con.execute(
             "INSERT INTO hromadas (katottg, ocha_pcode, oblast_katottg, name_uk, population_count,"
-            " is_occupied_before_2022, has_geometry, required_officers, size_band)"
-            " VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, 'test')",
-            [code, code[:9], oblast, code, population, code == A3, required],
+            " is_occupied_before_2022, has_geometry, required_officers, size_band, in_programme, programme_note,"
+            " is_large_urban) VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, 'test', ?, ?, ?)",
+            [code, code[:9], oblast, code, population, code == A3, required, oblast != OBL_C,
+             "capital_city" if oblast == OBL_C else None, (population or 0) >= LARGE_URBAN],
         )
+    con.execute("INSERT INTO outside_programme VALUES (?, 'capital_city', 'outside', 'поза', 'outside')", [OBL_C])
     for i, (officer, hromada, start, end) in enumerate(OFFICERS, start=2):
         con.execute(
             "INSERT INTO officers (officer_id, hromada_katottg, start_date, end_date,"
@@ -286,41 +297,58 @@ def test_occupied_since_2014_is_never_assessable(con):
     [
         (A2, "2019-06-30", "memorandum_only"),  # memorandum signed before any officer
         (A2, "2019-07-31", "below_required"),  # o3 only, 1 of 2
-        (A2, "2019-09-30", "covered"),  # o2 + o3, 2 of 2
-        (B2, "2019-07-31", "not_covered"),  # memorandum ended, no officer
+        (A2, "2019-09-30", "at_required_strength"),  # o2 + o3, 2 of 2
+        (B2, "2019-07-31", "no_officer_no_memorandum"),  # memorandum ended, no officer
         (B2, "2020-03-31", "below_required"),  # o6, 1 of 2
         (B1, "2022-03-31", "not_assessable"),  # occupied although o5 still on the books
-        (A1, "2020-04-30", "not_covered"),
+        (A1, "2020-04-30", "no_officer_no_memorandum"),
+        (C1, "2020-03-31", "outside_programme"),  # o8 serves, but outside the universe
     ],
 )
 def test_status(con, hromada, on, status):
     assert coverage(con, hromada, on)["status"] == status
 
 
-def test_measures_of_a_covered_hromada(con):
+def test_measures_of_a_hromada_at_required_strength(con):
     row = coverage(con, A2, "2020-03-31")  # o2, o3, o4 against 2 required
     assert row["officers_serving"] == 3
-    assert row["officer_gap"] == 0
-    assert row["is_covered"] is True
-    assert row["residents_covered"] == 20_000
+    assert (row["officer_gap"], row["officers_above_required"]) == (0, 1)
+    assert (row["has_officer"], row["is_at_required_strength"]) == (True, True)
+    assert (row["residents_with_officer"], row["residents_at_required_strength"]) == (20_000, 20_000)
+    assert row["residents_strength_weighted"] == pytest.approx(20_000)  # min(1, 3/2) = 1
     assert row["officers_per_10k"] == pytest.approx(3 / 20_000 * 10_000)
+    assert row["residents_per_officer"] == pytest.approx(20_000 / 3)
+    assert row["is_large_urban"] is True
 
 
 def test_measures_of_a_hromada_below_required(con):
     row = coverage(con, B2, "2020-03-31")  # o6 against 2 required
-    assert (row["officer_gap"], row["is_covered"], row["residents_covered"]) == (1, True, 8_000)
+    assert (row["officer_gap"], row["officers_above_required"]) == (1, 0)
+    assert (row["has_officer"], row["is_at_required_strength"]) == (True, False)
+    assert (row["residents_with_officer"], row["residents_at_required_strength"]) == (8_000, 0)
+    assert row["residents_strength_weighted"] == pytest.approx(8_000 * 1 / 2)
+    assert row["residents_per_officer"] == pytest.approx(8_000)
 
 
 def test_measures_of_a_not_assessable_hromada(con):
     row = coverage(con, B1, "2022-03-31")  # o5 serving, but occupied
     assert row["officers_serving"] == 1
-    assert (row["officer_gap"], row["is_covered"], row["residents_covered"]) == (0, False, 0)
+    assert (row["officer_gap"], row["officers_above_required"], row["has_officer"]) == (0, 0, False)
+    assert (row["residents_with_officer"], row["residents_strength_weighted"]) == (0, 0.0)
     assert coverage(con, A3, "2022-03-31")["officers_per_10k"] is None  # no population
 
 
-def test_gap_of_an_uncovered_hromada(con):
+def test_a_unit_outside_the_universe_is_never_assessable_nor_counted(con):
+    row = coverage(con, C1, "2020-03-31")  # o8 serving, 1 of 3, outside the programme
+    assert (row["in_programme"], row["is_assessable"], row["has_officer"]) == (False, False, False)
+    assert (row["officer_gap"], row["residents_strength_weighted"], row["residents_with_officer"]) == (0, 0.0, 0)
+    assert one(con, "SELECT count(*) AS n FROM rollout_monthly WHERE scope_katottg = ?", [OBL_C])["n"] == 0
+
+
+def test_gap_of_a_hromada_without_officer(con):
     row = coverage(con, B2, "2019-07-31")
-    assert (row["officer_gap"], row["residents_covered"], row["officers_per_10k"]) == (2, 0, 0.0)
+    assert (row["officer_gap"], row["residents_with_officer"], row["officers_per_10k"]) == (2, 0, 0.0)
+    assert row["residents_per_officer"] is None
 
 
 # ---------------------------------------------------------------- coverage_monthly
@@ -363,15 +391,15 @@ def test_missing_as_of_date_is_a_clear_error():
 
 def test_rollout_national(con):
     row = rollout(con, "UA", "2019-09-30")
-    # A1 covered (o1), A2 covered (o2, o3), A3 occupied, B1 covered (o5), B2 not covered
+    # A1 has an officer (o1), A2 too (o2, o3), A3 occupied, B1 (o5), B2 none; C1 outside (o8 not counted)
     assert row["hromadas_total"] == 5
     assert row["hromadas_assessable"] == 4
-    assert row["hromadas_covered"] == 3
-    assert row["covered_share"] == pytest.approx(0.75)
-    assert row["hromadas_at_required"] == 3
+    assert row["hromadas_with_officer"] == 3
+    assert row["with_officer_share"] == pytest.approx(0.75)
+    assert row["hromadas_at_required_strength"] == 3
     assert row["officers_serving"] == 4
     assert row["officers_required"] == 1 + 2 + 1 + 2
-    assert row["residents_covered"] == 10_000 + 20_000 + 5_000
+    assert row["residents_with_officer"] == 10_000 + 20_000 + 5_000
     assert row["population_assessable"] == 10_000 + 20_000 + 5_000 + 8_000
     assert row["memoranda_active"] == 1
     assert row["planned_officers"] is None  # no targets for 2019
@@ -379,13 +407,32 @@ def test_rollout_national(con):
 
 def test_rollout_per_oblast(con):
     a = rollout(con, OBL_A, "2019-09-30")
-    assert (a["hromadas_total"], a["hromadas_assessable"], a["hromadas_covered"]) == (3, 2, 2)
-    assert a["covered_share"] == pytest.approx(1.0)
-    assert (a["officers_serving"], a["officers_required"], a["residents_covered"]) == (3, 3, 30_000)
+    assert (a["hromadas_total"], a["hromadas_assessable"], a["hromadas_with_officer"]) == (3, 2, 2)
+    assert a["with_officer_share"] == pytest.approx(1.0)
+    assert (a["officers_serving"], a["officers_required"], a["residents_with_officer"]) == (3, 3, 30_000)
     b = rollout(con, OBL_B, "2019-09-30")
-    assert (b["hromadas_total"], b["hromadas_assessable"], b["hromadas_covered"]) == (2, 2, 1)
-    assert b["covered_share"] == pytest.approx(0.5)
-    assert (b["officers_serving"], b["officers_required"], b["residents_covered"]) == (1, 3, 5_000)
+    assert (b["hromadas_total"], b["hromadas_assessable"], b["hromadas_with_officer"]) == (2, 2, 1)
+    assert b["with_officer_share"] == pytest.approx(0.5)
+    assert (b["officers_serving"], b["officers_required"], b["residents_with_officer"]) == (1, 3, 5_000)
+
+
+def test_rollout_weighs_residents_and_officers_on_the_same_hromadas(con):
+    row = rollout(con, "UA", "2020-03-31")
+    # A1 1/1, A2 3/2, B1 1/1, B2 1/2 (A3 occupied, C1 outside)
+    assert (row["hromadas_with_officer"], row["hromadas_at_required_strength"]) == (4, 3)
+    assert row["at_required_strength_share"] == pytest.approx(3 / 4)
+    assert (row["officers_serving_assessable"], row["officers_required"]) == (6, 6)
+    assert (row["officers_short"], row["officers_above_required"]) == (1, 1)  # B2 lacks 1, A2 has 1 more
+    assert row["officers_serving_assessable"] - row["officers_required"] == (
+        row["officers_above_required"] - row["officers_short"])
+    assert row["residents_with_officer"] == 43_000
+    assert row["residents_at_required_strength"] == 10_000 + 20_000 + 5_000
+    assert row["residents_strength_weighted"] == 10_000 + 20_000 + 5_000 + 4_000
+    assert row["strength_weighted_share"] == pytest.approx(39_000 / 43_000)
+    assert row["residents_per_officer"] == pytest.approx(43_000 / 6)
+    assert (row["residents_strength_weighted_large_urban"], row["population_assessable_large_urban"]) == (
+        20_000, 20_000)
+    assert row["hromadas_assessable_large_urban"] == 1
 
 
 def test_rollout_stations_by_kind(con):
@@ -411,7 +458,7 @@ def test_rollout_planned_officers(con):
 
 def test_rollout_excludes_not_assessable_from_shares(con):
     row = rollout(con, OBL_B, "2022-06-30")  # B1 occupied, B2 under active hostilities
-    assert (row["hromadas_assessable"], row["hromadas_covered"], row["covered_share"]) == (0, 0, None)
+    assert (row["hromadas_assessable"], row["hromadas_with_officer"], row["with_officer_share"]) == (0, 0, None)
     assert (row["officers_required"], row["population_assessable"], row["officers_serving"]) == (0, 0, 3)
 
 

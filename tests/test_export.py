@@ -11,7 +11,7 @@ from monitor.export import to_csv_bytes, to_xlsx_bytes, translate_columns
 FRAME = pd.DataFrame({
     "oblast": ["Вінницька область", "Sumy Oblast"],
     "officers_serving": [45, 1234567],
-    "covered_share": [0.6863, None],
+    "with_officer_share": [0.6863, None],
     "on_date": pd.to_datetime(["2026-11-15", "2025-11-15"]),
 })
 
@@ -19,8 +19,8 @@ FRAME = pd.DataFrame({
 def test_translate_columns():
     uk = translate_columns(FRAME, "uk")
     en = translate_columns(FRAME, "en")
-    assert list(uk.columns)[1] == "Офіцери на службі"
-    assert list(en.columns)[1] == "Officers serving"
+    assert list(uk.columns)[1] == "Офіцери на службі (усі)"
+    assert list(en.columns)[1] == "Officers serving (all)"
     assert translate_columns(pd.DataFrame({"no_such": [1]}), "en").columns[0] == "no_such"
 
 
@@ -37,7 +37,7 @@ def test_xlsx_round_trip():
     wb = openpyxl.load_workbook(io.BytesIO(data))
     ws = wb["rollout_league"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == ("Oblast", "Officers serving", "Share of hromadas covered", "Date")
+    assert rows[0] == ("Oblast", "Officers serving (all)", "Share of hromadas with an officer", "Date")
     assert rows[1][0] == "Вінницька область"
     assert rows[2][1] == 1234567  # a number, not text
     assert abs(rows[1][2] - 0.6863) < 1e-9

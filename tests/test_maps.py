@@ -48,8 +48,9 @@ def _tiny_cov() -> pd.DataFrame:
             "required_officers": [2, 3, 1, 40, 1],
             "officer_gap": [0, 2, 1, 40, 0],
             "officers_per_10k": [3.0, 0.5, 0.0, 0.0, 0.0],
-            "status": list(coverage.STATUSES),
+            "status": list(coverage.PROGRAMME_STATUSES),
             "is_assessable": [True, True, True, True, False],
+            "in_programme": [True] * 5,
             "territory_status": ["none", "none", "none", "possible_hostilities", "occupied"],
             "is_partial_territory": [False, False, False, True, False],
         }
@@ -116,11 +117,38 @@ def test_each_hromada_drawn_once_and_geometry_sent_once(metric):
     _assert_offline_geo(fig)
 
 
+OUTSIDE = pd.DataFrame({
+    "oblast_katottg": ["UA00000000000000003", "UA00000000000000004", "UA85000000000065278"],
+    "code": ["occupied_since_2014", "capital_city", "occupied_since_2014"],
+    "drawn_as": ["occupied", "outside", "occupied"],
+    "label_uk": ["Окуповані з 2014", "Київ поза програмою", "Окуповані з 2014"],
+    "label_en": ["Occupied since 2014", "Kyiv outside", "Occupied since 2014"],
+})
+
+
+@pytest.mark.parametrize("metric", ["status", "officer_gap"])
+def test_territory_outside_the_programme_is_drawn_from_the_oblast_layer_labelled(metric):
+    """Units outside the universe: one trace per reason, in the legend, occupied ones in the
+    not-assessable grey; their hromada rows are not drawn twice, and a click on them opens nothing."""
+    layer = geometry.parse_geometry(TINY_LAYER)
+    cov = _tiny_cov()
+    cov.loc[4, "status"] = "outside_programme"
+    fig = maps.coverage_figure(cov, layer, "en", MapSpec(metric=metric, outside=OUTSIDE, outside_geometry=layer))
+    outside = {tr.name: (list(tr.locations), tr.colorscale[0][1]) for tr in fig.data if tr.meta == "outside"}
+    # the Sevastopol code has no feature in the layer: not sent
+    assert outside == {"Occupied since 2014": (["UA00000000000000003"], maps.STATUS_COLOURS["not_assessable"]),
+                       "Kyiv outside": (["UA00000000000000004"], maps.STATUS_COLOURS["outside_programme"])}
+    assert "UA00000000000000004" not in _locations(fig)  # the outside hromada row is not drawn again
+    assert all(tr.showlegend for tr in fig.data if tr.meta == "outside")
+    click = {"selection": {"points": [{"location": "UA00000000000000003", "customdata": maps.OUTSIDE_MARK}]}}
+    assert maps.selected_hromada(click) is None
+
+
 def test_status_is_in_legend_and_hover_not_colour_alone():
     fig = maps.coverage_figure(_tiny_cov(), geometry.parse_geometry(TINY_LAYER), lang="en")
     covered = fig.data[0]
-    assert covered.name.startswith("Covered (at or above required)")
-    assert "Status: Covered (at or above required)" in covered.hovertemplate
+    assert covered.name.startswith("At required strength (at least the required officers)")
+    assert "Status: At required strength (at least the required officers)" in covered.hovertemplate
     assert list(covered.customdata[0][:3]) == ["Hromada 0", "Vinnytsia Oblast", "10,000"]
     occupied = fig.data[4]
     assert "Territory: Occupied" in occupied.customdata[0][6]

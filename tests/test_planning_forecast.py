@@ -102,11 +102,11 @@ def test_pace_on_the_demo_warehouse_counts_the_pool_and_its_arrivals(demo_con):
     # one month checked against coverage_monthly directly
     last = ua.iloc[-1]
     pool, gains = demo_con.execute(
-        """SELECT count(*) FILTER (WHERE p.is_assessable AND c.is_assessable AND NOT p.is_covered),
-                  count(*) FILTER (WHERE p.is_assessable AND c.is_assessable AND NOT p.is_covered AND c.is_covered)
+        """SELECT count(*) FILTER (WHERE p.is_assessable AND c.is_assessable AND NOT p.has_officer),
+                  count(*) FILTER (WHERE p.is_assessable AND c.is_assessable AND NOT p.has_officer AND c.has_officer)
            FROM coverage_monthly AS c JOIN coverage_monthly AS p USING (katottg)
            WHERE c.on_date = ? AND p.on_date = last_day(c.on_date - INTERVAL 1 MONTH)
-             AND c.oblast_katottg NOT LIKE 'UA01%' AND c.oblast_katottg NOT LIKE 'UA85%'""",
+             AND c.in_programme""",
         [last["on_date"]]).fetchone()
     assert (last["pool"], last["gains"]) == (pool, gains)
     assert last["rate"] == pytest.approx(gains / pool)

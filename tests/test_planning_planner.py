@@ -133,7 +133,7 @@ def test_distance_to_the_nearest_station_in_km():
 def test_plan_on_the_demo_warehouse_stays_in_the_universe_and_adds_up(demo_con):
     base = planner.candidates(demo_con)
     _, state, cands = base
-    assert universe.OUTSIDE_PROGRAMME[0] not in set(state["oblast_katottg"].str[:4])
+    assert not universe.outside_oblasts(demo_con) & set(state["oblast_katottg"])
     assert cands["is_assessable"].all() and (cands["officers_serving"] < cands["required_officers"]).all()
     result = planner.plan_from(base, 40)
     assert result["n_placed"] == 40 == int(result["chosen"]["officers_added"].sum())
@@ -143,7 +143,7 @@ def test_plan_on_the_demo_warehouse_stays_in_the_universe_and_adds_up(demo_con):
     # the what-if's "before" is the warehouse's own count today (universe only)
     on = universe.as_of(demo_con)
     covered = demo_con.execute(
-        f"SELECT count(*) FILTER (WHERE is_covered), count(*) FILTER (WHERE is_assessable) FROM coverage_on(?::DATE) "
+        f"SELECT count(*) FILTER (WHERE has_officer), count(*) FILTER (WHERE is_assessable) FROM coverage_on(?::DATE) "
         f"WHERE {universe.in_programme_sql('oblast_katottg')}", [on]).fetchone()
     assert (w["before_has_officer"], w["assessable"]) == covered
     # an oblast's plan places officers only there, and more than its gap is not placed

@@ -88,7 +88,8 @@ if metric == "trust":
 scope = coverage.map_scope(oblast, cov_all, app_state.data(coverage.display_geometry, "hromadas"),
                            app_state.data(coverage.display_geometry, "oblasts"))
 stations = app_state.data(coverage.stations_open_on, on_date) if show_stations else None
-spec = maps.scope_spec(scope, metric, app_state.map_geometry("oblasts"), stations)
+spec = maps.scope_spec(scope, metric, app_state.map_geometry("oblasts"), stations,
+                       app_state.data(coverage.outside_programme))
 fig = maps.coverage_figure(coverage.with_geometry(cov_all), app_state.map_geometry("hromadas"), lang, spec)
 event = st.plotly_chart(
     fig, key="coverage_map", on_select="rerun", selection_mode="points", config=app_state.PLOTLY_CONFIG
@@ -98,6 +99,8 @@ if chosen:
     st.switch_page("views/hromada_profile.py", query_params={"hromada": chosen, "lang": lang})
 
 st.caption(t("map.attribution", lang))
+territory_note = app_state.data(coverage.territory_list).note(lang)
+st.caption(territory_note)
 if metric == "trust":
     st.caption(t("map.trust_note", lang, min_n=fmt_int(min_effective_n(), lang)))
 n_without = scope.without_geometry(cov_all)
@@ -114,3 +117,4 @@ st.subheader(t("map.table_title", lang, scope=scopes[oblast], date=fmt_date(on_d
 counts = coverage.status_counts(cov_all, scope.count_oblast)
 app_state.show_table(coverage.status_display(counts, lang), coverage.status_download(counts, lang, on_date, oblast),
                      "coverage_by_status", lang)
+st.caption(t("map.table_note", lang) + " " + territory_note)

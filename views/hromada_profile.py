@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from monitor import app_state, profile, trust
+from monitor import app_state, coverage, profile, trust
 from monitor.figures.profile import officers_figure, status_figure
 from monitor.formatting import fmt_int
 from monitor.i18n import t
@@ -53,6 +53,7 @@ st.markdown(card.facts_line)
 
 st.subheader(t("profile.status_history", lang))
 app_state.plotly(status_figure(history, lang), key="profile_status")
+st.caption(app_state.data(coverage.territory_list).note(lang))
 
 st.subheader(t("profile.officers_over_time", lang))
 assignments = (app_state.data(profile.officer_assignments, code)

@@ -25,16 +25,18 @@ for col, tile in zip([*row1, *row2[:3]], [*kpi_tiles, *trust_tiles], strict=True
         app_state.show_tile(tile)
 with row2[3]:
     st.caption(t("overview.trust_note", lang))
+st.caption(app_state.data(coverage.territory_list).note(lang))
 
 # ---------------------------------------------------------------- map and national line
 left, right = st.columns([1, 1])
 with left:
     st.subheader(t("overview.map_heading", lang))
     cov = app_state.data(coverage.coverage_on, as_of)
-    fig = maps.coverage_figure(coverage.with_geometry(cov), app_state.map_geometry("hromadas"), lang,
-                               maps.COUNTRY_THUMBNAIL)
+    spec = maps.country_thumbnail(app_state.data(coverage.outside_programme), app_state.map_geometry("oblasts"))
+    fig = maps.coverage_figure(coverage.with_geometry(cov), app_state.map_geometry("hromadas"), lang, spec)
     app_state.plotly(fig, key="overview_map")
     st.caption(t("overview.map_more", lang))  # the OSM attribution is on the map
+    st.caption(app_state.data(coverage.territory_list).note(lang))
 with right:
     st.subheader(t("overview.published_heading", lang))
     published = app_state.data(overview.published_vs_data)

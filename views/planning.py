@@ -3,7 +3,7 @@ does an officer raise trust? One question at a time (?part=), the area (?oblast=
 
 import streamlit as st
 
-from monitor import app_state
+from monitor import app_state, coverage
 from monitor.formatting import fmt_int, fmt_pct
 from monitor.i18n import t
 from monitor.planning import effect, figures, forecast, planner, tables, universe
@@ -13,7 +13,8 @@ PARTS = ("where", "when", "effect")
 lang = app_state.lang()
 app_state.page_header("planning.title", "planning.question")
 is_demo = app_state.data(universe.is_demo)
-oblasts = {c: n for c, n in app_state.oblast_options(lang).items() if not c.startswith(universe.OUTSIDE_PROGRAMME)}
+outside = app_state.data(universe.outside_oblasts)
+oblasts = {c: n for c, n in app_state.oblast_options(lang).items() if c not in outside}
 
 
 def url_number(param: str, label: str, default, low, high, step, *, widget: str = "slider", help=None):
@@ -76,6 +77,7 @@ def where_next() -> None:
                               app_state.map_geometry("oblasts"))
     app_state.plotly(figures.add_plan(base_map, plan, lang), key="plan_map")
     st.caption(t("planning.map_note", lang))
+    st.caption(app_state.data(coverage.territory_list).note(lang))
 
     st.subheader(t("planning.chosen_heading", lang))
     app_state.show_table(tables.chosen_display(plan, lang), tables.candidates_download(plan, lang, is_demo),

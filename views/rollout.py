@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from monitor import app_state, rollout
+from monitor import app_state, coverage, rollout
 from monitor.figures.rollout import rollout_lines, small_multiples
 from monitor.formatting import fmt_date, fmt_pct
 from monitor.i18n import t
@@ -14,15 +14,16 @@ as_of = app_state.as_of_date()
 league = app_state.data(rollout.league_table, as_of)
 series = app_state.data(rollout.monthly)
 national = series[series["scope_katottg"] == rollout.NATIONAL]
-national_share = float(national["covered_share"].iloc[-1]) if not national.empty else float("nan")
-oblast_names = app_state.oblast_options(lang)
+national_share = float(national["with_officer_share"].iloc[-1]) if not national.empty else float("nan")
+# the programme's oblasts only: the league (rollout_on_dates) has no row outside the universe
+oblast_names = {c: n for c, n in app_state.oblast_options(lang).items() if c in set(league["oblast_katottg"])}
 
 # ---------------------------------------------------------------- controls (all in the URL)
 c1, c2 = st.columns([3, 2])
 with c1:
     metric = app_state.url_select(
         "metric", t("rollout.metric", lang), {m: t(f"metric.{m}", lang) for m in rollout.METRICS},
-        "covered_share")
+        "with_officer_share")
 with c2:
     view = app_state.url_select(
         "view", t("rollout.view", lang),
@@ -51,9 +52,12 @@ else:
     app_state.plotly(fig, key="rollout_multiples")
     st.caption(t("rollout.multiples_note", lang))
 st.caption(t("rollout.events_note", lang))
+territory_note = app_state.data(coverage.territory_list).note(lang)
+st.caption(territory_note)
 
 # ---------------------------------------------------------------- league table
 st.subheader(t("rollout.league_heading", lang, date=fmt_date(as_of, lang)))
 st.caption(t("rollout.league_note", lang, national=fmt_pct(national_share, lang)))
 app_state.show_table(rollout.league_display(league, national_share, lang),
                      rollout.league_download(league, lang), "rollout_league", lang, height=560)
+st.caption(territory_note)

@@ -103,7 +103,7 @@ AGE_GROUPS = _load("age_groups")
 REJECT_REASONS = _load("reject_reasons")
 FILE_KINDS = _load("file_kinds")
 
-# Translation-key family of each list: t("status.covered", lang) is STATUSES["covered"].label(lang).
+# Translation-key family of each list: t("status.below_required", lang) is STATUSES["below_required"].label(lang).
 FAMILIES: dict[str, Terms] = {
     "status": STATUSES,
     "station": STATION_KINDS,

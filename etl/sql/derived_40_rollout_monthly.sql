@@ -10,18 +10,29 @@ coverage AS (
     FROM coverage_on_dates(ds)
 ),
 
+-- only the programme's universe (hromadas.in_programme): scopes outside it have no row
 by_scope AS (
     SELECT
         on_date,
         CASE WHEN grouping(oblast_katottg) = 1 THEN 'UA' ELSE oblast_katottg END AS scope_katottg,
         count(*) AS hromadas_total,
         count(*) FILTER (WHERE is_assessable) AS hromadas_assessable,
-        count(*) FILTER (WHERE is_covered) AS hromadas_covered,
-        count(*) FILTER (WHERE status = 'covered') AS hromadas_at_required,
+        count(*) FILTER (WHERE has_officer) AS hromadas_with_officer,
+        count(*) FILTER (WHERE is_at_required_strength) AS hromadas_at_required_strength,
         sum(officers_serving) AS officers_serving,
+        coalesce(sum(officers_serving) FILTER (WHERE is_assessable), 0) AS officers_serving_assessable,
         coalesce(sum(required_officers) FILTER (WHERE is_assessable), 0) AS officers_required,
-        sum(residents_covered) AS residents_covered,
+        sum(officer_gap) AS officers_short,
+        sum(officers_above_required) AS officers_above_required,
+        sum(residents_with_officer) AS residents_with_officer,
+        sum(residents_at_required_strength) AS residents_at_required_strength,
+        sum(residents_strength_weighted) AS residents_strength_weighted,
+        coalesce(sum(residents_strength_weighted) FILTER (WHERE is_large_urban), 0)
+            AS residents_strength_weighted_large_urban,
         coalesce(sum(population_count) FILTER (WHERE is_assessable), 0) AS population_assessable,
+        coalesce(sum(population_count) FILTER (WHERE is_assessable AND is_large_urban), 0)
+            AS population_assessable_large_urban,
+        count(*) FILTER (WHERE is_assessable AND is_large_urban) AS hromadas_assessable_large_urban,
         sum(police_stations_open) AS police_stations_open,
         sum(public_safety_offices_open) AS public_safety_offices_open,
         sum(front_offices_open) AS front_offices_open,
@@ -29,6 +40,7 @@ by_scope AS (
         sum(memoranda_in_force) AS memoranda_active,
         sum(memoranda_signed) AS memoranda_signed
     FROM coverage
+    WHERE in_programme
     GROUP BY GROUPING SETS ((on_date, oblast_katottg), (on_date))
 ),
 
@@ -47,13 +59,27 @@ final AS (
         by_scope.scope_katottg,
         by_scope.hromadas_total::INTEGER AS hromadas_total,
         by_scope.hromadas_assessable::INTEGER AS hromadas_assessable,
-        by_scope.hromadas_covered::INTEGER AS hromadas_covered,
-        (by_scope.hromadas_covered / nullif(by_scope.hromadas_assessable, 0))::DOUBLE AS covered_share,
-        by_scope.hromadas_at_required::INTEGER AS hromadas_at_required,
+        by_scope.hromadas_with_officer::INTEGER AS hromadas_with_officer,
+        (by_scope.hromadas_with_officer / nullif(by_scope.hromadas_assessable, 0))::DOUBLE AS with_officer_share,
+        by_scope.hromadas_at_required_strength::INTEGER AS hromadas_at_required_strength,
+        (by_scope.hromadas_at_required_strength / nullif(by_scope.hromadas_assessable, 0))::DOUBLE
+            AS at_required_strength_share,
         by_scope.officers_serving::INTEGER AS officers_serving,
+        by_scope.officers_serving_assessable::INTEGER AS officers_serving_assessable,
         by_scope.officers_required::INTEGER AS officers_required,
-        by_scope.residents_covered::BIGINT AS residents_covered,
+        by_scope.officers_short::INTEGER AS officers_short,
+        by_scope.officers_above_required::INTEGER AS officers_above_required,
+        by_scope.residents_with_officer::BIGINT AS residents_with_officer,
+        by_scope.residents_at_required_strength::BIGINT AS residents_at_required_strength,
+        round(by_scope.residents_strength_weighted)::BIGINT AS residents_strength_weighted,
+        (by_scope.residents_strength_weighted / nullif(by_scope.population_assessable, 0))::DOUBLE
+            AS strength_weighted_share,
+        round(by_scope.residents_strength_weighted_large_urban)::BIGINT AS residents_strength_weighted_large_urban,
         by_scope.population_assessable::BIGINT AS population_assessable,
+        by_scope.population_assessable_large_urban::BIGINT AS population_assessable_large_urban,
+        by_scope.hromadas_assessable_large_urban::INTEGER AS hromadas_assessable_large_urban,
+        (by_scope.population_assessable / nullif(by_scope.officers_serving_assessable, 0))::DOUBLE
+            AS residents_per_officer,
         by_scope.police_stations_open::INTEGER AS police_stations_open,
         by_scope.public_safety_offices_open::INTEGER AS public_safety_offices_open,
         by_scope.front_offices_open::INTEGER AS front_offices_open,

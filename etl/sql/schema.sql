@@ -34,7 +34,20 @@ CREATE TABLE hromadas (
     is_occupied_before_2022 BOOLEAN NOT NULL,
     has_geometry            BOOLEAN NOT NULL,     -- one of the 1,470 polygons
     required_officers       INTEGER NOT NULL,     -- by config/required_officers.toml
-    size_band               VARCHAR NOT NULL      -- population band for peer comparison, e.g. '10-25k'
+    size_band               VARCHAR NOT NULL,     -- population band for peer comparison, e.g. '10-25k'
+    in_programme            BOOLEAN NOT NULL,     -- in the programme's universe (config/universe.toml)
+    programme_note          VARCHAR,              -- why not: outside_programme.code; NULL when in
+    is_large_urban          BOOLEAN NOT NULL      -- population >= [large_urban] of config/universe.toml
+);
+
+-- The oblast-level units outside the programme's universe, with the reason and how maps draw
+-- them ('occupied' | 'outside'); labels as the dashboard shows them (config/universe.toml).
+CREATE TABLE outside_programme (
+    oblast_katottg  VARCHAR PRIMARY KEY,
+    code            VARCHAR NOT NULL,
+    drawn_as        VARCHAR NOT NULL CHECK (drawn_as IN ('occupied', 'outside')),
+    label_uk        VARCHAR NOT NULL,
+    label_en        VARCHAR NOT NULL
 );
 
 -- Per-hromada territory status from the official hostilities/occupation list.

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 import numpy as np
@@ -25,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import vocabulary
-from monitor.coverage import STATUSES, MapScope, status_label
+from monitor.coverage import ASSESSABLE_STATUSES, STATUSES, MapScope, status_label
 from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct, plotly_separators
 from monitor.geometry import UKRAINE_VIEW, View, feature_subset, geometry_ids, is_country_view, view_for_bounds
 from monitor.i18n import name_col, t
@@ -36,13 +36,16 @@ METRIC_COLUMNS = {"status": None, "officers_per_10k": "officers_per_10k", "offic
                   "trust": "trust_share"}
 METRICS = tuple(METRIC_COLUMNS)
 STATUS_COLOURS = vocabulary.STATUSES.attr("colour")
-ASSESSABLE_STATUSES = tuple(s for s in STATUSES if s != "not_assessable")
+# How the territory outside the programme's universe is filled (outside_programme.drawn_as):
+# occupied since 2014 as occupied territory (the not-assessable grey), Kyiv city in a pale neutral.
+OUTSIDE_COLOURS = {"occupied": STATUS_COLOURS["not_assessable"], "outside": STATUS_COLOURS["outside_programme"]}
 NO_VALUE_COLOUR = "#EEEEEE"
 METRIC_COLOURSCALES = {"officers_per_10k": "Blues", "officer_gap": "Oranges", "trust": "Viridis"}
 TRANSPARENT = "rgba(0,0,0,0)"
 OUTLINE = ("#444444", 0.8)  # colour, width of the oblast borders
 HIGHLIGHT = ("#000000", 2.5)  # of the chosen oblast's border
 KATOTTG_LENGTH = 19
+OUTSIDE_MARK = "outside_programme"
 
 # plotly.js loads '<topojsonURL><scope>_<resolution>m.json' for every geo subplot, even with all
 # base layers hidden (default: https://cdn.plot.ly/). An empty topology as a data: URL ending in
@@ -82,6 +85,10 @@ class MapSpec:
     count_oblast: str | None = None
     height: int = 640
     uirevision: str = "ua"
+    # the units outside the programme (monitor.coverage.outside_programme rows), drawn from the
+    # oblast layer `outside_geometry` (default: `outlines`) as the config says, labelled
+    outside: pd.DataFrame | None = None
+    outside_geometry: dict | str | None = None
 
 
 def map_aspect(metric: str) -> float:
@@ -90,9 +97,11 @@ def map_aspect(metric: str) -> float:
     return 1.7 if metric == "status" else 1.45
 
 
-def scope_spec(scope: MapScope, metric: str, outlines: dict | str, stations: pd.DataFrame | None) -> MapSpec:
+def scope_spec(scope: MapScope, metric: str, outlines: dict | str, stations: pd.DataFrame | None,
+               outside: pd.DataFrame | None = None) -> MapSpec:
     """The coverage page's map of a MapScope: zoomed to it, its oblast in bold, counts limited to it."""
     return MapSpec(
+        outside=outside,
         metric=metric,
         view=view_for_bounds(scope.bounds, map_aspect(metric)),
         outlines=outlines,
@@ -106,6 +115,11 @@ def scope_spec(scope: MapScope, metric: str, outlines: dict | str, stations: pd.
 
 # The whole country in the overview's half-width column (~480 x 320 px above the legend at 1440 px).
 COUNTRY_THUMBNAIL = MapSpec(view=view_for_bounds(None, aspect=1.5), height=430, uirevision="overview")
+
+
+def country_thumbnail(outside: pd.DataFrame, oblast_layer: dict | str) -> MapSpec:
+    """COUNTRY_THUMBNAIL with the territory outside the programme drawn from the oblast layer."""
+    return replace(COUNTRY_THUMBNAIL, outside=outside, outside_geometry=oblast_layer)
 
 
 # ---------------------------------------------------------------- the figure
@@ -122,10 +136,15 @@ def coverage_figure(cov: pd.DataFrame, geometry: dict | str, lang: str, spec: Ma
     spec = spec if spec is not None else MapSpec()
     if spec.metric not in METRICS:
         raise ValueError(f"unknown metric {spec.metric!r}")
+    if spec.outside is not None:  # drawn from the oblast layer below, once
+        cov = cov[cov["status"] != "outside_programme"]
     drawn = _Drawn(cov, lang, spec.count_oblast)
     fig = go.Figure()
+    if spec.outside is not None:
+        fig.add_traces(_outside_traces(spec, lang))
     if spec.metric == "status":
-        fig.add_traces(_status_traces(drawn, geometry, lang))
+        statuses = [s for s in STATUSES if spec.outside is None or s != "outside_programme"]
+        fig.add_traces(_status_traces(drawn, geometry, lang, statuses))
     else:
         fig.add_traces(_metric_traces(drawn, geometry, spec.metric, lang))
         shown = drawn.values(spec.metric)[drawn.has_value(spec.metric)]
@@ -168,13 +187,39 @@ class _Drawn:
 
     def has_value(self, metric: str) -> np.ndarray:
         """Assessable hromadas with a value of the metric (the others are drawn grey)."""
-        return self.values(metric).notna().to_numpy() & (self.status != "not_assessable")
+        return self.values(metric).notna().to_numpy() & np.isin(self.status, ASSESSABLE_STATUSES)
 
 
-def _status_traces(drawn: _Drawn, geometry, lang: str) -> list[go.Choropleth]:
+def _outside_traces(spec: MapSpec, lang: str) -> list[go.Choropleth]:
+    """The units outside the programme, one trace per reason, filled as occupied territory or
+    neutral (outside_programme.drawn_as), the reason as the legend entry and the hover."""
+    geometry = spec.outside_geometry if spec.outside_geometry is not None else spec.outlines
+    if geometry is None or spec.outside is None or spec.outside.empty:
+        return []
+    known = set(geometry_ids(geometry)) if isinstance(geometry, dict) else None
+    label_col = "label_en" if lang == "en" else "label_uk"
+    traces = []
+    for rank, (_code, part) in enumerate(spec.outside.groupby("code", sort=False)):
+        ids = [c for c in part["oblast_katottg"] if known is None or c in known]
+        if not ids:
+            continue
+        label = str(part[label_col].iloc[0])
+        colour = OUTSIDE_COLOURS.get(str(part["drawn_as"].iloc[0]), OUTSIDE_COLOURS["outside"])
+        traces.append(go.Choropleth(
+            geojson=geometry if isinstance(geometry, str) else feature_subset(geometry, ids),
+            featureidkey="properties.katottg", locations=ids, text=[label] * len(ids),
+            customdata=[OUTSIDE_MARK] * len(ids),  # a click on it opens no profile
+            marker={"line": {"width": 0.6, "color": "#FFFFFF"}, "opacity": 0.9},
+            hovertemplate="<b>%{text}</b><extra></extra>", name=label, showlegend=True,
+            legendrank=95 + rank, meta="outside", **_flat(colour, len(ids)),
+        ))
+    return traces
+
+
+def _status_traces(drawn: _Drawn, geometry, lang: str, statuses=STATUSES) -> list[go.Choropleth]:
     """A flat-coloured trace per status, each in the legend with its count."""
     traces = []
-    for rank, s in enumerate(STATUSES):
+    for rank, s in enumerate(statuses):
         mask = drawn.status == s
         traces.append(_hromada_trace(
             geometry, *drawn.pick(mask), s, lang, _flat(STATUS_COLOURS[s], int(mask.sum())),
@@ -187,7 +232,7 @@ def _metric_traces(drawn: _Drawn, geometry, metric: str, lang: str) -> list[go.C
     """Per assessable status, the hromadas with a value on the colour axis and those without in
     grey (one shared legend entry); the not-assessable ones in their status grey."""
     values, has_value = drawn.values(metric), drawn.has_value(metric)
-    not_assessable = drawn.status == "not_assessable"
+    not_assessable = ~np.isin(drawn.status, ASSESSABLE_STATUSES)  # not assessable or outside the programme
     traces = []
     for s in ASSESSABLE_STATUSES:
         mask = has_value & (drawn.status == s)
@@ -205,12 +250,14 @@ def _metric_traces(drawn: _Drawn, geometry, metric: str, lang: str) -> list[go.C
             traces.append(_hromada_trace(geometry, ids, custom, s, lang, _flat(NO_VALUE_COLOUR, len(ids)),
                                          name=no_value_name, showlegend=first, legendrank=90, legendgroup="no_value"))
             first = False
-    ids, custom = drawn.pick(not_assessable)
-    traces.append(_hromada_trace(
-        geometry, ids, custom, "not_assessable", lang, _flat(STATUS_COLOURS["not_assessable"], len(ids)),
-        name=drawn.legend_name(status_label("not_assessable", lang), not_assessable), showlegend=True,
-        legendrank=91,
-    ))
+    for rank, s in enumerate(("not_assessable", "outside_programme")):
+        mask = drawn.status == s
+        ids, custom = drawn.pick(mask)
+        if ids or s == "not_assessable":
+            traces.append(_hromada_trace(
+                geometry, ids, custom, s, lang, _flat(STATUS_COLOURS[s], len(ids)),
+                name=drawn.legend_name(status_label(s, lang), mask), showlegend=True, legendrank=91 + rank,
+            ))
     return traces
 
 
@@ -350,6 +397,8 @@ def hover_data(cov: pd.DataFrame, lang: str) -> list[list[str]]:
             if row.is_partial_territory:
                 territory = t("map.hover.partial", lang, value=territory)
             extra.append(t("map.hover.territory", lang, value=territory))
+        if getattr(row, "is_large_urban", False) and row.status != "outside_programme":
+            extra.append(t("map.hover.large_urban", lang))
         if has_trust and (bool(row.trust_too_few) or pd.notna(row.trust_share)):
             value = t("map.too_few", lang) if bool(row.trust_too_few) else fmt_pct(row.trust_share, lang)
             extra.append(t("map.hover.trust", lang, value=value))
@@ -451,6 +500,8 @@ def selected_hromada(event) -> str | None:
     except (KeyError, TypeError):
         return None
     for p in points:
+        if p.get("customdata") == OUTSIDE_MARK:  # territory outside the programme
+            continue
         if p.get("location"):  # a hromada shape
             return str(p["location"])
         custom = p.get("customdata")  # a station: its hromada's code first

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from monitor import geometry
+from monitor import coverage, geometry
 from monitor.figures import maps
 from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_signed_pp, plotly_separators
 from monitor.i18n import t
@@ -53,8 +53,10 @@ def status_map(con, scope: str, lang: str, geometry_layer, outlines, height: int
         outline_ids = [scope]
     else:
         outline_ids = None if isinstance(outlines, dict) else sorted(state["oblast_katottg"].unique())
+    # the territory outside the programme, drawn and labelled as on every map (national view)
+    outside = coverage.outside_programme(con) if scope == NATIONAL else None
     spec = maps.MapSpec(outlines=outlines, outline_ids=outline_ids, view=scope_view(cov), height=height,
-                        uirevision=scope)
+                        uirevision=scope, outside=outside)
     return maps.coverage_figure(cov, geometry_layer, lang, spec)
 
 

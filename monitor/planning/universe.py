@@ -1,15 +1,15 @@
 """The one adapter between the planning package and the warehouse's words.
 
 Everything in monitor.planning reads hromada states through this module, so a rename in the
-warehouse (a parallel change calls `is_covered` "has an officer" and `status = 'covered'` "at
-required strength") is one edit here:
+warehouse is one edit here:
 
-- programme universe: every hromada except those of Crimea and Sevastopol (outside the
-  programme: `in_programme_sql`, `in_programme`), used in every count the package makes;
-- `has_officer`   = the coverage macro's `is_covered` (assessable and >= 1 officer serving);
-- `at_required`   = the coverage macro's `status = 'covered'` (serving >= required);
-- `is_assessable` = the coverage macro's `is_assessable` (not occupied, not under active
-  hostilities on the date);
+- programme universe: the warehouse's `hromadas.in_programme` / `outside_programme` table (from
+  config/universe.toml: Crimea, Sevastopol and Kyiv city are outside; `in_programme_sql`,
+  `outside_oblasts`), used in every count the package makes;
+- `has_officer`   = the coverage macro's `has_officer` (assessable and >= 1 officer serving);
+- `at_required`   = the coverage macro's `is_at_required_strength` (assessable, serving >= required);
+- `is_assessable` = the coverage macro's `is_assessable` (in the programme, not occupied, not
+  under active hostilities on the date);
 - strength-weighted residents served = population x min(1, serving / required).
 """
 
@@ -22,9 +22,6 @@ import pandas as pd
 from monitor import settings
 from monitor.db import build_info, query
 
-# KATOTTG oblast-code prefixes outside the programme's universe: Crimea (UA01) and Sevastopol (UA85).
-OUTSIDE_PROGRAMME = ("UA01", "UA85")
-
 # The coverage macro's columns under the names this package uses (the rename lives here only).
 _STATE_COLUMNS = """
     c.katottg,
@@ -34,8 +31,8 @@ _STATE_COLUMNS = """
     c.officers_serving,
     c.officer_gap,
     c.is_assessable,
-    c.is_covered AS has_officer,
-    (c.status = 'covered') AS at_required,
+    c.has_officer,
+    c.is_at_required_strength AS at_required,
     c.has_memorandum,
     c.status,
     c.territory_status,
@@ -46,14 +43,14 @@ _STATE_COLUMNS = """
 
 def in_programme_sql(column: str) -> str:
     """A SQL predicate: the oblast code in `column` (a constant of this package, never user
-    input) is inside the programme's universe."""
-    return "(" + " AND ".join(f"{column} NOT LIKE '{p}%'" for p in OUTSIDE_PROGRAMME) + ")"
+    input) is inside the programme's universe (not a unit of the warehouse's outside_programme)."""
+    return f"({column} NOT IN (SELECT oblast_katottg FROM outside_programme))"
 
 
-def in_programme(oblast_codes: pd.Series) -> pd.Series:
-    """True where an oblast code is inside the programme's universe."""
-    codes = oblast_codes.astype(str)
-    return ~codes.str.startswith(OUTSIDE_PROGRAMME)
+def outside_oblasts(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The oblast-level codes outside the programme's universe (config/universe.toml, via the
+    warehouse)."""
+    return frozenset(query(con, "SELECT oblast_katottg FROM outside_programme")["oblast_katottg"])
 
 
 def served_residents(population, serving, required) -> np.ndarray:
@@ -118,7 +115,7 @@ def monthly_states_sql() -> str:
     oblast_katottg, is_assessable, has_officer, at_required, officers_serving."""
     return f"""
         SELECT c.on_date, c.katottg, c.oblast_katottg, c.is_assessable,
-               c.is_covered AS has_officer, (c.status = 'covered') AS at_required, c.officers_serving
+               c.has_officer, c.is_at_required_strength AS at_required, c.officers_serving
         FROM coverage_monthly AS c
         WHERE {in_programme_sql('c.oblast_katottg')}
     """
