@@ -1,4 +1,5 @@
-"""monitor.survey: the two reporting rules of the trust survey, each written once."""
+"""The survey reporting rule: config/reporting.toml as the ETL reads it (etl.reporting), and the
+read side's one column (monitor.survey) — each checked on hand-made values."""
 
 from __future__ import annotations
 
@@ -6,49 +7,70 @@ import math
 
 import pandas as pd
 import pytest
+from scipy import stats
 
+from etl import reporting
 from monitor import trust
-from monitor.settings import min_effective_n
-from monitor.survey import difference_test, is_reportable
+from monitor.i18n import t
+from monitor.survey import gap_test, is_caution, is_shown, value_text
 
 
-def test_reportable_from_the_minimum_effective_n_and_never_when_missing():
-    assert min_effective_n() == 30  # config/dashboard.toml
-    assert is_reportable(30) and is_reportable(30.0) and not is_reportable(29.99)
+def test_the_rule_in_config_is_the_issue_s_rule():
+    rule = reporting.read_rule()
+    assert rule == {"min_effective_n": 100.0, "caution_effective_n": 50.0, "min_hromadas": 5,
+                    "max_hromada_weight_share": 0.5, "confidence": 0.95, "fdr_level": 0.05}
+
+
+def test_a_bad_rule_is_one_line_naming_the_file(tmp_path):
+    bad = tmp_path / "reporting.toml"
+    bad.write_text("[survey]\nmin_effective_n = 100\ncaution_effective_n = 50\nmin_hromadas = 5\n"
+                   "max_hromada_weight_share = 1.5\nconfidence = 0.95\nfdr_level = 0.05\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"^reporting.toml: \[survey\] max_hromada_weight_share .*1\.5"):
+        reporting.read_rule(bad)
+
+
+def test_t_functions_are_student_t():
+    assert reporting.t_quantile(0.975, 10) == pytest.approx(2.228138851986)  # the printed table's value
+    assert reporting.t_two_sided_p(2.228138851986, 10) == pytest.approx(0.05)
+    assert reporting.t_two_sided_p(-1.0, 30) == pytest.approx(2 * stats.t.sf(1.0, 30))
+    assert reporting.t_quantile(0.975, 0) is None and reporting.t_two_sided_p(1.0, 0.5) is None
+    assert reporting.t_two_sided_p(None, 10) is None
+
+
+def test_shown_caution_and_too_few():
+    assert is_shown("reportable") and is_shown("caution") and not is_shown("too_few")
     for missing in (None, float("nan"), pd.NA):
-        assert is_reportable(missing) is False
-    assert is_reportable(12, min_n=10) and not is_reportable(12, min_n=20)
-    shown = is_reportable(pd.Series([45.0, 29.0, None, 30.0]))
-    assert shown.tolist() == [True, False, False, True] and shown.dtype == bool
+        assert is_shown(missing) is False and is_caution(missing) is False
+    series = pd.Series(["reportable", "caution", "too_few", None])
+    assert is_shown(series).tolist() == [True, True, False, False]
+    assert is_caution(series).tolist() == [False, True, False, False]
 
 
-@pytest.mark.parametrize(
-    ("difference", "se_a", "se_b", "z", "significant"),
-    [
-        (0.10, 0.03, 0.04, 2.0, True),  # se of the difference 0.05
-        (-0.10, 0.04, 0.03, -2.0, True),
-        (0.05, 0.03, 0.04, 1.0, False),
-        (0.0975, 0.03, 0.04, 1.95, False),
-    ],
-)
-def test_difference_is_significant_beyond_1_96(difference, se_a, se_b, z, significant):
-    got_z, got = difference_test(difference, se_a, se_b)
-    assert got_z == pytest.approx(z) and got is significant
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_value_text_never_a_number_for_too_few_and_marked_for_caution(lang):
+    assert value_text(0.625, "too_few", lang) == t("reporting.too_few", lang)
+    assert value_text(0.625, None, lang) == t("reporting.too_few", lang)
+    caution = value_text(0.625, "caution", lang)
+    assert caution.startswith(value_text(0.625, "reportable", lang)) and t("reporting.caution", lang) in caution
+    assert value_text(0.625, "reportable", "en") == "62.5%"
 
 
-def test_difference_without_errors_or_without_a_value():
-    z, significant = difference_test(0.02, 0.0, 0.0)
-    assert math.isnan(z) and significant is True  # exact shares: any difference is real
-    assert difference_test(0.0, 0.0, 0.0)[1] is False
-    z, significant = difference_test(float("nan"), 0.03, 0.04)
-    assert math.isnan(z) and significant is None
+def test_gap_test_is_a_two_sided_t_at_the_design_df():
+    # se of the gap √(0.03² + 0.04²) = 0.05; t = 0.1 / 0.05 = 2; p(|T_20| ≥ 2) = 0.0593
+    assert gap_test(0.10, 0.03, 0.04, 20, 0.95) is False
+    assert gap_test(0.10, 0.03, 0.04, 1000, 0.95) is True  # p = 0.0458
+    assert gap_test(0.02, 0.0, 0.0, 100, 0.95) is None  # no flag from a zero standard error
+    assert gap_test(float("nan"), 0.03, 0.04, 20, 0.95) is None
+    assert gap_test(0.10, 0.03, 0.04, 0, 0.95) is None
 
 
-def test_oblast_trust_on_hromada_rows_follows_the_rule():
-    rows = pd.DataFrame({"katottg": ["h1", "h2", "h3"], "oblast_katottg": ["A", "B", "C"]})
-    latest = pd.DataFrame({"oblast_katottg": ["A", "B"], "wave": ["W1", "W1"], "share": [0.6, 0.7],
-                           "n_effective": [45.0, 12.0], "n_unweighted": [50, 14]})
+def test_oblast_trust_on_hromada_rows_follows_the_reporting_column():
+    rows = pd.DataFrame({"katottg": ["h1", "h2", "h3", "h4"], "oblast_katottg": ["A", "B", "C", "D"]})
+    latest = pd.DataFrame({"oblast_katottg": ["A", "B", "D"], "wave": ["W1"] * 3, "share": [0.6, 0.7, 0.5],
+                           "n_effective": [145.0, 12.0, 70.0], "n_unweighted": [150, 14, 80],
+                           "reporting": ["reportable", "too_few", "caution"]})
     out = trust.with_oblast_trust(rows, latest)
-    assert out["trust_share"].tolist()[0] == 0.6
-    assert out["trust_share"].isna().tolist() == [False, True, True]  # too few in B, no survey in C
-    assert out["trust_too_few"].tolist() == [False, True, False]
+    assert out["trust_share"].tolist()[0] == 0.6 and out["trust_share"].tolist()[3] == 0.5
+    assert out["trust_share"].isna().tolist() == [False, True, True, False]  # too few in B, no survey in C
+    assert out["trust_too_few"].tolist() == [False, True, False, False]
+    assert math.isnan(out["trust_reporting"].tolist()[2]) or out["trust_reporting"].tolist()[2] is None

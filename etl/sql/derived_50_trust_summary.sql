@@ -207,8 +207,9 @@ final AS (
         i.deff::DOUBLE AS deff,
         i.se::DOUBLE AS se,
         i.df::INTEGER AS df,
-        greatest(i.wilson_centre - i.wilson_half, 0)::DOUBLE AS ci_low,
-        least(i.wilson_centre + i.wilson_half, 1)::DOUBLE AS ci_high,
+        -- no interval without degrees of freedom (greatest/least would turn its NULL into 0 / 1)
+        CASE WHEN i.t IS NOT NULL THEN greatest(i.wilson_centre - i.wilson_half, 0) END::DOUBLE AS ci_low,
+        CASE WHEN i.t IS NOT NULL THEN least(i.wilson_centre + i.wilson_half, 1) END::DOUBLE AS ci_high,
         i.n_psu::INTEGER AS n_psu,
         i.n_hromadas::INTEGER AS n_hromadas,
         i.max_psu_weight_share::DOUBLE AS max_psu_weight_share,
