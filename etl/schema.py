@@ -60,69 +60,32 @@ class Check:
 
 SHARE = (0.0, 1.0)
 TRUST_KEY = ("wave", "scope_katottg", "grp", "metric")
-TRUST_CODES = (
-    ("grp", vocabulary.SURVEY_GROUPS.codes),
-    ("metric", METRICS),
-    ("reporting", vocabulary.SURVEY_REPORTING.codes),
-)
+TRUST_CODES = (("grp", vocabulary.SURVEY_GROUPS.codes), ("metric", METRICS),
+               ("reporting", vocabulary.SURVEY_REPORTING.codes))
 
 DERIVED_CHECKS = (
-    Check(
-        "hromada_state_steps",
-        unique=("katottg", "from_date"),
-        not_null=("territory_status", "is_partial_territory", "is_assessable"),
-        accepted=(("territory_status", vocabulary.TERRITORY_STATUSES.codes),),
-        between=(("officers_serving", 0, None), ("stations_open", 0, None), ("memoranda_in_force", 0, None)),
-    ),
-    Check(
-        "coverage_monthly",
-        unique=("on_date", "katottg"),
-        not_null=("status", "is_assessable"),
-        accepted=(("status", vocabulary.STATUSES.codes), ("territory_status", vocabulary.TERRITORY_STATUSES.codes)),
-    ),
+    Check("hromada_state_steps", unique=("katottg", "from_date"),
+          not_null=("territory_status", "is_partial_territory", "is_assessable"),
+          accepted=(("territory_status", vocabulary.TERRITORY_STATUSES.codes),),
+          between=(("officers_serving", 0, None), ("stations_open", 0, None), ("memoranda_in_force", 0, None))),
+    Check("coverage_monthly", unique=("on_date", "katottg"), not_null=("status", "is_assessable"),
+          accepted=(("status", vocabulary.STATUSES.codes),
+                    ("territory_status", vocabulary.TERRITORY_STATUSES.codes))),
     Check("rollout_monthly", unique=("on_date", "scope_katottg"), between=(("covered_share", *SHARE),)),
-    Check(
-        "reporting_rule",
-        not_null=(
-            "min_effective_n",
-            "caution_effective_n",
-            "min_hromadas",
-            "max_hromada_weight_share",
-            "confidence",
-            "fdr_level",
-        ),
-    ),
-    Check(
-        "trust_summary",
-        unique=TRUST_KEY,
-        not_null=("share", "n_unweighted", "n_effective", "se", "df", "n_psu", "reporting"),
-        accepted=TRUST_CODES,
-        between=(
-            ("share", *SHARE),
-            ("ci_low", *SHARE),
-            ("ci_high", *SHARE),
-            ("n_unweighted", 1, None),
-            ("se", 0, None),
-            ("n_psu", 1, None),
-            ("max_psu_weight_share", *SHARE),
-            ("city_100k_weight_share", *SHARE),
-        ),
-    ),
-    Check(
-        "wave_changes",
-        unique=TRUST_KEY,
-        not_null=("prev_wave", "change", "reporting", "is_significant"),
-        accepted=TRUST_CODES,
-        between=(("p_value", *SHARE), ("p_adjusted", *SHARE)),
-    ),
+    Check("reporting_rule", not_null=("min_effective_n", "caution_effective_n", "min_hromadas",
+                                      "max_hromada_weight_share", "confidence", "fdr_level")),
+    Check("trust_summary", unique=TRUST_KEY,
+          not_null=("share", "n_unweighted", "n_effective", "se", "df", "n_psu", "reporting"), accepted=TRUST_CODES,
+          between=(("share", *SHARE), ("ci_low", *SHARE), ("ci_high", *SHARE), ("n_unweighted", 1, None),
+                   ("se", 0, None), ("n_psu", 1, None), ("max_psu_weight_share", *SHARE),
+                   ("city_100k_weight_share", *SHARE))),
+    Check("wave_changes", unique=TRUST_KEY, not_null=("prev_wave", "change", "reporting", "is_significant"),
+          accepted=TRUST_CODES, between=(("p_value", *SHARE), ("p_adjusted", *SHARE))),
     # Pairs of overlapping assignments of one officer. No set of its columns is unique (an officer
     # with two overlapping assignments in one hromada makes two pairs with a third), so the pair's
     # columns are held present and the overlap to last at least a day.
-    Check(
-        "officer_overlaps",
-        not_null=("officer_id", "first_hromada", "second_hromada", "overlap_start"),
-        between=(("overlap_days", 1, None),),
-    ),
+    Check("officer_overlaps", not_null=("officer_id", "first_hromada", "second_hromada", "overlap_start"),
+          between=(("overlap_days", 1, None),)),
 )
 
 
