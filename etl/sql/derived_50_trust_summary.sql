@@ -25,10 +25,31 @@ certainty_strata AS (
     HAVING count(*) = 1
 ),
 
--- every respondent with its stratum, PSU and group on the interview date; a respondent of a
--- hromada that is not assessable (occupied or under active hostilities) on that date is in no
--- group (only in 'all')
-respondents AS (
+-- the group of each (hromada, interview date): decided once per cell, not per respondent (the
+-- ASOF join is the costly step); a hromada that is not assessable (occupied or under active
+-- hostilities) on that date puts its respondents in no group (only in 'all')
+cells AS (
+    SELECT DISTINCT hromada_katottg, interview_date
+    FROM trust_survey
+),
+
+cell_groups AS (
+    SELECT
+        cells.hromada_katottg,
+        cells.interview_date,
+        CASE
+            WHEN NOT coalesce(steps.is_assessable, TRUE) THEN NULL
+            WHEN coalesce(steps.officers_serving, 0) >= 1 THEN 'has_officer'
+            ELSE 'no_officer'
+        END AS respondent_grp
+    FROM cells
+    ASOF LEFT JOIN hromada_state_steps AS steps
+        ON steps.katottg = cells.hromada_katottg
+        AND cells.interview_date >= steps.from_date
+),
+
+-- every respondent with its stratum, PSU and group
+respondents AS MATERIALIZED (
     SELECT
         r.wave,
         r.interview_date,
@@ -36,11 +57,7 @@ respondents AS (
         h.oblast_katottg AS stratum,
         CASE WHEN c.stratum IS NULL THEN r.hromada_katottg ELSE r.respondent_id END AS psu,
         r.weight,
-        CASE
-            WHEN NOT coalesce(steps.is_assessable, TRUE) THEN NULL
-            WHEN coalesce(steps.officers_serving, 0) >= 1 THEN 'has_officer'
-            ELSE 'no_officer'
-        END AS respondent_grp,
+        g.respondent_grp,
         h.size_band = '100k+' AS is_city_100k,
         r.trust_police,
         r.knows_officer
@@ -49,9 +66,9 @@ respondents AS (
         ON h.katottg = r.hromada_katottg
     LEFT JOIN certainty_strata AS c
         ON c.stratum = h.oblast_katottg
-    ASOF LEFT JOIN hromada_state_steps AS steps
-        ON steps.katottg = r.hromada_katottg
-        AND r.interview_date >= steps.from_date
+    JOIN cell_groups AS g
+        ON g.hromada_katottg = r.hromada_katottg
+        AND g.interview_date = r.interview_date
 ),
 
 waves AS (
@@ -110,7 +127,7 @@ psu_sums AS (
 ),
 
 -- each PSU's sums in both scopes it belongs to: the country and its oblast
-domain_psus AS (
+domain_psus AS MATERIALIZED (
     SELECT 'UA' AS scope_katottg, * FROM psu_sums
     UNION ALL
     SELECT stratum, * FROM psu_sums
