@@ -44,8 +44,9 @@ def trust_series(con: duckdb.DuckDBPyConnection, scope: str, metric: str) -> pd.
 
 
 def latest_waves(con: duckdb.DuckDBPyConnection, scope: str, n_waves: int = 3) -> pd.DataFrame:
-    """The last `n_waves` waves of trust_summary for a scope, both metrics, every group."""
-    return query(
+    """The last `n_waves` waves of trust_summary for a scope, both metrics, every group; the
+    figures of rows that may not be shown are empty (the profile's table downloads these rows)."""
+    df = query(
         con,
         """
         WITH w AS (
@@ -58,6 +59,18 @@ def latest_waves(con: duckdb.DuckDBPyConnection, scope: str, n_waves: int = 3) -
         """,
         [scope, n_waves, scope],
     )
+    return blank_unshown(df)
+
+
+SHOWN_ONLY_COLUMNS = ("share", "se", "ci_low", "ci_high")
+
+
+def blank_unshown(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with share, se and interval emptied (NaN) on rows whose reporting class may not
+    be shown, so that no table, chart or download can show them as a number."""
+    out = df.copy()
+    out.loc[~is_shown(out["reporting"]), list(SHOWN_ONLY_COLUMNS)] = np.nan
+    return out
 
 
 def oblast_latest(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFrame:
@@ -120,13 +133,11 @@ def mark_shown(series: pd.DataFrame) -> pd.DataFrame:
     """Adds is_shown, is_caution and is_marked_change (a change wave_changes found significant,
     between two waves that are both shown). Shares of figures that may not be shown are blanked
     (NaN), and so are changes involving one, so no caller can show them as a number."""
-    out = series.copy()
+    out = blank_unshown(series)
     out["is_shown"] = is_shown(out["reporting"])
     out["is_caution"] = is_caution(out["reporting"])
     change_shown = is_shown(out["change_reporting"])
     out["is_marked_change"] = out["is_significant"].astype(bool) & change_shown
-    for col in ("share", "se", "ci_low", "ci_high"):
-        out.loc[~out["is_shown"], col] = np.nan
     out.loc[~change_shown, ["change", "p_value", "p_adjusted"]] = np.nan
     return out
 

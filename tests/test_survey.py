@@ -74,3 +74,19 @@ def test_oblast_trust_on_hromada_rows_follows_the_reporting_column():
     assert out["trust_share"].isna().tolist() == [False, True, True, False]  # too few in B, no survey in C
     assert out["trust_too_few"].tolist() == [False, True, False, False]
     assert math.isnan(out["trust_reporting"].tolist()[2]) or out["trust_reporting"].tolist()[2] is None
+
+
+def test_a_too_few_figure_leaves_no_number_in_a_download(demo_con):
+    """The profile's trust table downloads latest_waves() as it is; the trust page downloads
+    series_download(): neither carries a share, se or interval of a too-few figure."""
+    scope = demo_con.execute(
+        "SELECT scope_katottg FROM trust_summary WHERE reporting = 'too_few' AND scope_katottg <> 'UA'"
+        " ORDER BY wave_start DESC, scope_katottg LIMIT 1").fetchone()[0]
+    rows = trust.latest_waves(demo_con, scope, 4)
+    few = rows[rows["reporting"] == "too_few"]
+    assert len(few) and few[list(trust.SHOWN_ONLY_COLUMNS)].isna().all().all()
+    assert rows.loc[rows["reporting"] != "too_few", "share"].notna().all()
+    series = trust.series_download(trust.mark_shown(trust.trust_series(demo_con, scope, "trust")))
+    assert series.loc[series["reporting"] == "too_few", ["share", "se", "ci_low", "ci_high"]].isna().all().all()
+    changes = series[series["change_reporting"] == "too_few"]
+    assert changes[["change", "p_value", "p_adjusted"]].isna().all().all() and not changes["is_marked_change"].any()
