@@ -49,7 +49,7 @@ cell_groups AS (
 ),
 
 -- every respondent with its stratum, PSU and group
-respondents AS MATERIALIZED (
+respondents AS (
     SELECT
         r.wave,
         r.interview_date,
@@ -94,36 +94,53 @@ design_df AS (
     FROM design_strata
 ),
 
--- each metric's answered respondents: y = 1 / 0 (trust: 1–2 of 1–4, "hard to say" not answered)
-answers AS (
-    SELECT wave, stratum, psu, hromada_katottg, respondent_grp, is_city_100k, weight, 'trust' AS metric,
-        (trust_police <= 2)::INTEGER AS y
-    FROM respondents
-    WHERE trust_police BETWEEN 1 AND 4
-    UNION ALL
-    SELECT wave, stratum, psu, hromada_katottg, respondent_grp, is_city_100k, weight, 'knows_officer',
-        knows_officer::INTEGER
-    FROM respondents
-    WHERE knows_officer IS NOT NULL
-),
-
--- the one pass over the answers: per PSU and group ('all' = every group and none)
-psu_sums AS (
+-- the one pass over the respondents: each metric's answers summed per PSU and group (trust: y = 1
+-- for 1–2 of 1–4, "hard to say" not an answer; knows_officer: NULL not an answer)
+psu_group_sums AS (
     SELECT
         wave,
         stratum,
         psu,
-        any_value(hromada_katottg) AS hromada_katottg,
+        hromada_katottg,
+        respondent_grp,
+        count(*) FILTER (WHERE trust_police BETWEEN 1 AND 4) AS n_trust,
+        sum(weight) FILTER (WHERE trust_police BETWEEN 1 AND 4) AS sw_trust,
+        sum(weight * weight) FILTER (WHERE trust_police BETWEEN 1 AND 4) AS sw2_trust,
+        coalesce(sum(weight) FILTER (WHERE trust_police BETWEEN 1 AND 2), 0) AS swy_trust,
+        coalesce(sum(weight) FILTER (WHERE trust_police BETWEEN 1 AND 4 AND is_city_100k), 0) AS sw_city_trust,
+        count(*) FILTER (WHERE knows_officer IS NOT NULL) AS n_knows,
+        sum(weight) FILTER (WHERE knows_officer IS NOT NULL) AS sw_knows,
+        sum(weight * weight) FILTER (WHERE knows_officer IS NOT NULL) AS sw2_knows,
+        coalesce(sum(weight) FILTER (WHERE knows_officer), 0) AS swy_knows,
+        coalesce(sum(weight) FILTER (WHERE knows_officer IS NOT NULL AND is_city_100k), 0) AS sw_city_knows
+    FROM respondents
+    GROUP BY wave, stratum, psu, hromada_katottg, respondent_grp
+),
+
+-- the same per PSU for each group and for 'all' (every group and none), one row per metric
+psu_rolled AS (
+    SELECT
+        wave, stratum, psu, hromada_katottg,
         CASE WHEN grouping(respondent_grp) = 1 THEN 'all' ELSE respondent_grp END AS grp,
-        metric,
-        count(*) AS n,
-        sum(weight) AS sw,
-        sum(weight * weight) AS sw2,
-        sum(weight * y) AS swy,
-        sum(weight) FILTER (WHERE is_city_100k) AS sw_city
-    FROM answers
-    GROUP BY GROUPING SETS ((wave, stratum, psu, respondent_grp, metric), (wave, stratum, psu, metric))
+        sum(n_trust) AS n_trust, sum(sw_trust) AS sw_trust, sum(sw2_trust) AS sw2_trust,
+        sum(swy_trust) AS swy_trust, sum(sw_city_trust) AS sw_city_trust,
+        sum(n_knows) AS n_knows, sum(sw_knows) AS sw_knows, sum(sw2_knows) AS sw2_knows,
+        sum(swy_knows) AS swy_knows, sum(sw_city_knows) AS sw_city_knows
+    FROM psu_group_sums
+    GROUP BY GROUPING SETS ((wave, stratum, psu, hromada_katottg, respondent_grp), (wave, stratum, psu, hromada_katottg))
     HAVING grouping(respondent_grp) = 1 OR respondent_grp IS NOT NULL
+),
+
+psu_sums AS (
+    SELECT wave, stratum, psu, hromada_katottg, grp, 'trust' AS metric,
+        n_trust AS n, sw_trust AS sw, sw2_trust AS sw2, swy_trust AS swy, sw_city_trust AS sw_city
+    FROM psu_rolled
+    WHERE n_trust > 0
+    UNION ALL
+    SELECT wave, stratum, psu, hromada_katottg, grp, 'knows_officer',
+        n_knows, sw_knows, sw2_knows, swy_knows, sw_city_knows
+    FROM psu_rolled
+    WHERE n_knows > 0
 ),
 
 -- each PSU's sums in both scopes it belongs to: the country and its oblast
