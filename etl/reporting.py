@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 from scipy import special
 
+from etl.errors import InputFileError
 from vocabulary.locations import CONFIG_DIR
 
 REPORTING_TOML = CONFIG_DIR / "reporting.toml"
@@ -33,17 +34,21 @@ RULE_FIELDS = {
 
 
 def read_rule(path: Path = REPORTING_TOML) -> dict[str, float]:
-    """[survey] of config/reporting.toml, checked; ValueError naming the file and the value."""
-    with path.open("rb") as f:
-        survey = tomllib.load(f).get("survey", {})
+    """[survey] of config/reporting.toml, checked; InputFileError (one line naming the file and
+    the value) when it is unreadable, a value is missing or out of range."""
+    try:
+        with path.open("rb") as f:
+            survey = tomllib.load(f).get("survey", {})
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputFileError(path.name, f"cannot be read ({exc})") from exc
     rule = {}
     for name, (kind, ok) in RULE_FIELDS.items():
         value = survey.get(name)
         if isinstance(value, bool) or not isinstance(value, int | float) or not ok(kind(value)):
-            raise ValueError(f"{path.name}: [survey] {name} is missing or out of range ({value!r})")
+            raise InputFileError(path.name, f"[survey] {name} is missing or out of range ({value!r})")
         rule[name] = kind(value)
     if rule["caution_effective_n"] > rule["min_effective_n"]:
-        raise ValueError(f"{path.name}: [survey] caution_effective_n is above min_effective_n")
+        raise InputFileError(path.name, "[survey] caution_effective_n is above min_effective_n")
     return rule
 
 

@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 from etl import reporting
+from etl.errors import InputFileError
 from monitor import trust
 from monitor.i18n import t
 from monitor.survey import gap_test, is_caution, is_shown, value_text
@@ -25,7 +26,10 @@ def test_a_bad_rule_is_one_line_naming_the_file(tmp_path):
     bad = tmp_path / "reporting.toml"
     bad.write_text("[survey]\nmin_effective_n = 100\ncaution_effective_n = 50\nmin_hromadas = 5\n"
                    "max_hromada_weight_share = 1.5\nconfidence = 0.95\nfdr_level = 0.05\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"^reporting.toml: \[survey\] max_hromada_weight_share .*1\.5"):
+    with pytest.raises(InputFileError, match=r"^reporting.toml: \[survey\] max_hromada_weight_share .*1\.5"):
+        reporting.read_rule(bad)
+    bad.write_text("[survey\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"^reporting.toml: cannot be read"):
         reporting.read_rule(bad)
 
 
