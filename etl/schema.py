@@ -79,6 +79,8 @@ DERIVED_CHECKS = (
           between=(("share", *SHARE), ("ci_low", *SHARE), ("ci_high", *SHARE), ("n_unweighted", 1, None),
                    ("se", 0, None), ("n_psu", 1, None), ("max_psu_weight_share", *SHARE),
                    ("city_100k_weight_share", *SHARE))),
+    Check("trust_gaps", unique=("wave", "scope_katottg", "metric"), not_null=("gap", "reporting", "is_significant"),
+          accepted=TRUST_CODES[1:], between=(("se", 0, None), ("p_value", *SHARE))),
     Check("wave_changes", unique=TRUST_KEY, not_null=("prev_wave", "change", "reporting", "is_significant"),
           accepted=TRUST_CODES, between=(("p_value", *SHARE), ("p_adjusted", *SHARE))),
     # Pairs of overlapping assignments of one officer. No set of its columns is unique (an officer

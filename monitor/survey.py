@@ -5,17 +5,14 @@ figures"): trust_summary.reporting and wave_changes.reporting are 'reportable' (
 'caution' (shown, marked "use with caution") or 'too_few' (never shown as a number). Pages,
 tiles, charts and downloads read that column through the functions here and nothing else; the
 thresholds themselves are only read back (reporting_rule) to be named in captions. Wave-to-wave
-significance is wave_changes.is_significant (Benjamini–Hochberg, in the warehouse); the one test
-made here is the gap between the two groups of one wave (gap_test).
+significance is wave_changes.is_significant (Benjamini–Hochberg) and the gap between the groups'
+trust_gaps.is_significant, both tested in the warehouse.
 """
 
 from __future__ import annotations
 
-import math
-
 import duckdb
 import pandas as pd
-from scipy import stats
 
 from monitor.db import query
 from monitor.formatting import fmt_int, fmt_pct, is_missing
@@ -65,17 +62,3 @@ def rule_note(rule: dict, lang: str) -> str:
         min_hromadas=fmt_int(rule["min_hromadas"], lang),
         max_share=fmt_pct(rule["max_hromada_weight_share"], lang, 0),
     )
-
-
-def gap_test(gap, se_a, se_b, df, level: float) -> bool | None:
-    """Whether the difference of two groups' shares of one wave is significant: two-sided t with
-    the design df, the two groups taken as independent (they share strata, seldom a hromada), a
-    single comparison at 1 − level. None when it cannot be known: a value missing, df < 1, or
-    both standard errors zero (no flag from a zero standard error)."""
-    if any(is_missing(v) for v in (gap, se_a, se_b, df)) or float(df) < 1:
-        return None
-    se = math.hypot(float(se_a), float(se_b))
-    if se == 0:
-        return None
-    p = 2 * stats.t.sf(abs(float(gap)) / se, float(df))
-    return bool(p < 1 - level)

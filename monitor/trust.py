@@ -13,7 +13,7 @@ import vocabulary
 from monitor.db import NATIONAL, query
 from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_signed_pp
 from monitor.i18n import t
-from monitor.survey import gap_test, is_caution, is_shown, value_text
+from monitor.survey import is_caution, is_shown, value_text
 from monitor.tiles import Tile
 
 GROUPS = vocabulary.SURVEY_GROUPS.codes
@@ -39,6 +39,16 @@ def trust_series(con: duckdb.DuckDBPyConnection, scope: str, metric: str) -> pd.
         WHERE s.scope_katottg = ? AND s.metric = ?
         ORDER BY s.grp, s.wave_start, s.wave
         """,
+        [scope, metric],
+    )
+
+
+def gap_series(con: duckdb.DuckDBPyConnection, scope: str, metric: str) -> pd.DataFrame:
+    """trust_gaps of one scope and metric by wave: has an officer − no officer, with its design
+    se, p_value, reporting and is_significant (the warehouse's test)."""
+    return query(
+        con,
+        "SELECT * FROM trust_gaps WHERE scope_katottg = ? AND metric = ? ORDER BY wave",
         [scope, metric],
     )
 
@@ -147,10 +157,10 @@ def latest_wave(series: pd.DataFrame) -> str:
     return series.sort_values(["wave_start", "wave"])["wave"].iloc[-1]
 
 
-def latest_tiles(series: pd.DataFrame, lang: str, level: float) -> list[Tile | None]:
+def latest_tiles(series: pd.DataFrame, gaps: pd.DataFrame, lang: str) -> list[Tile | None]:
     """The latest wave in four tiles: each group's share (None where a group has no row; "use
-    with caution" under a caution figure), then the gap has an officer − no officer with whether
-    it is significant (monitor.survey.gap_test at the interval's level)."""
+    with caution" under a caution figure), then the gap has an officer − no officer of
+    gap_series() with whether the warehouse found it significant."""
     latest = series[series["wave"] == latest_wave(series)].set_index("grp")
     tiles: list[Tile | None] = [
         Tile(
@@ -164,21 +174,19 @@ def latest_tiles(series: pd.DataFrame, lang: str, level: float) -> list[Tile | N
         else None
         for grp in GROUPS
     ]
-    tiles.append(_gap_tile(latest, lang, level))
+    tiles.append(_gap_tile(gaps[gaps["wave"] == latest_wave(series)], lang))
     return tiles
 
 
-def _gap_tile(latest: pd.DataFrame, lang: str, level: float) -> Tile | None:
-    if not {"has_officer", "no_officer"} <= set(latest.index):
+def _gap_tile(gap: pd.DataFrame, lang: str) -> Tile | None:
+    if gap.empty:
         return None
-    a, b = latest.loc["no_officer"], latest.loc["has_officer"]
-    if not (a["is_shown"] and b["is_shown"]):
+    g = gap.iloc[0]
+    if not is_shown(g["reporting"]):
         return Tile(t("trust.gap", lang), t("reporting.too_few", lang))
-    gap = b["share"] - a["share"]
-    significant = gap_test(gap, b["se"], a["se"], min(a["df"], b["df"]), level)
-    note = {True: "trust.gap_sig", False: "trust.gap_ns", None: "trust.gap_unknown"}[significant]
-    caution = t("reporting.caution", lang) if (a["is_caution"] or b["is_caution"]) else None
-    return Tile(t("trust.gap", lang), fmt_signed_pp(gap, lang), note=t(note, lang), caption=caution)
+    note = "trust.gap_sig" if g["is_significant"] else "trust.gap_ns" if pd.notna(g["p_value"]) else "trust.gap_unknown"
+    caution = t("reporting.caution", lang) if is_caution(g["reporting"]) else None
+    return Tile(t("trust.gap", lang), fmt_signed_pp(g["gap"], lang), note=t(note, lang), caption=caution)
 
 
 def series_table(series: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -82,3 +82,35 @@ def taylor_ratio(micro: pd.DataFrame, certainty: set[str], scope: str, grp: str,
         single_psu=SinglePSUEst.certainty if singletons.any() else SinglePSUEst.error,
     )
     return {"share": float(est.point_est), "se": float(est.stderror), "df": int(est.degree_of_freedom)}
+
+
+def _domain(micro: pd.DataFrame, scope: str, grp: str, metric: str) -> tuple[np.ndarray, np.ndarray]:
+    prefix = "trust" if metric == "trust" else "knows"
+    d = micro[f"{prefix}_answered"].to_numpy(dtype=float)
+    if scope != "UA":
+        d = d * (micro["stratum"] == scope).to_numpy(dtype=float)
+    if grp != "all":
+        d = d * (micro["grp"] == grp).to_numpy(dtype=float)
+    return d, micro[f"{prefix}_y"].to_numpy(dtype=float)
+
+
+def linearised_gap(micro: pd.DataFrame, certainty: set[str], scope: str, metric: str) -> dict:
+    """gap = p(has_officer) − p(no_officer) and its se, written out from the textbook Taylor
+    linearisation on the respondents (no warehouse sums): z_j = d₁w(y − p₁)/W₁ − d₂w(y − p₂)/W₂,
+    summed per PSU (the respondent in a certainty stratum), v = Σ_h n_h/(n_h−1) Σ_i (z_hi − z̄_h)²."""
+    w = micro["weight"].to_numpy(dtype=float)
+    z = np.zeros(len(micro))
+    shares = []
+    for sign, grp in ((1.0, "has_officer"), (-1.0, "no_officer")):
+        d, y = _domain(micro, scope, grp, metric)
+        p = (d * w * y).sum() / (d * w).sum()
+        shares.append(p)
+        z += sign * d * w * (y - p) / (d * w).sum()
+    psu = np.where(micro["stratum"].isin(certainty), micro["respondent_id"], micro["psu"])
+    by_psu = pd.DataFrame({"stratum": micro["stratum"], "psu": psu, "z": z}).groupby(["stratum", "psu"])["z"].sum()
+    v = 0.0
+    for _, zs in by_psu.groupby(level="stratum"):
+        n_h = len(zs)
+        if n_h > 1:
+            v += n_h / (n_h - 1) * ((zs - zs.mean()) ** 2).sum()
+    return {"gap": shares[0] - shares[1], "se": float(np.sqrt(v))}

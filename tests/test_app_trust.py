@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from monitor.formatting import fmt_signed_pp
 from monitor.i18n import t
 from monitor.survey import value_text
 from tests import apptest
@@ -35,6 +36,12 @@ def test_national_latest_wave_matches_the_database(app_db, demo_con, lang):
     metrics = {m.label: m.value for m in at.metric}
     for grp, (share, reporting) in latest.items():
         assert metrics[t(f"group.{grp}", lang)] == value_text(share, reporting, lang)
+    gap, reporting, significant = demo_con.execute(
+        "SELECT gap, reporting, is_significant FROM trust_gaps WHERE scope_katottg = 'UA' AND metric = 'trust'"
+        " ORDER BY wave DESC LIMIT 1").fetchone()
+    tile = [m for m in at.metric if m.label == t("trust.gap", lang)][0]
+    assert tile.value == (t("reporting.too_few", lang) if reporting == "too_few" else fmt_signed_pp(gap, lang))
+    assert tile.delta == t("trust.gap_sig" if significant else "trust.gap_ns", lang)
     assert at.get("plotly_chart")
     n_rows = demo_con.execute(
         "SELECT count(*) FROM trust_summary WHERE scope_katottg = 'UA' AND metric = 'trust'"

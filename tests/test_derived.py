@@ -520,6 +520,18 @@ def test_design_se_of_a_domain_keeps_the_design_s_psus(con):
     assert oblast_a["df"] == 1
 
 
+def test_gap_between_the_groups_is_a_domain_difference(con):
+    """W0: has_officer = A1 alone (p 1/2, its z is 0 in every PSU), no_officer p 5/8: the gap's
+    z per PSU is −z_no, so its variance is no_officer's; a real covariance enters when a PSU holds
+    both groups (tests/test_trust_design.py checks that against the groups' joint z)."""
+    row = one(con, "SELECT * FROM trust_gaps WHERE wave = 'W0' AND scope_katottg = 'UA' AND metric = 'trust'")
+    no = trust(con, "W0", "UA", "no_officer", "trust")
+    assert row["gap"] == pytest.approx(0.5 - 5 / 8)
+    assert row["se"] == pytest.approx(no["se"], abs=1e-12)
+    assert (row["df"], row["reporting"], row["is_significant"]) == (2, "too_few", False)
+    assert row["p_value"] == pytest.approx(2 * t_dist.sf(0.125 / no["se"], 2))
+
+
 def test_wave_changes(con):
     row = one(
         con,

@@ -13,7 +13,7 @@ from etl import reporting
 from etl.errors import InputFileError
 from monitor import trust
 from monitor.i18n import t
-from monitor.survey import gap_test, is_caution, is_shown, value_text
+from monitor.survey import is_caution, is_shown, value_text
 
 
 def test_the_rule_in_config_is_the_issue_s_rule():
@@ -57,15 +57,6 @@ def test_value_text_never_a_number_for_too_few_and_marked_for_caution(lang):
     caution = value_text(0.625, "caution", lang)
     assert caution.startswith(value_text(0.625, "reportable", lang)) and t("reporting.caution", lang) in caution
     assert value_text(0.625, "reportable", "en") == "62.5%"
-
-
-def test_gap_test_is_a_two_sided_t_at_the_design_df():
-    # se of the gap √(0.03² + 0.04²) = 0.05; t = 0.1 / 0.05 = 2; p(|T_20| ≥ 2) = 0.0593
-    assert gap_test(0.10, 0.03, 0.04, 20, 0.95) is False
-    assert gap_test(0.10, 0.03, 0.04, 1000, 0.95) is True  # p = 0.0458
-    assert gap_test(0.02, 0.0, 0.0, 100, 0.95) is None  # no flag from a zero standard error
-    assert gap_test(float("nan"), 0.03, 0.04, 20, 0.95) is None
-    assert gap_test(0.10, 0.03, 0.04, 0, 0.95) is None
 
 
 def test_oblast_trust_on_hromada_rows_follows_the_reporting_column():

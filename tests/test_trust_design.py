@@ -83,3 +83,24 @@ def test_no_significant_change_from_too_few_or_a_zero_se(demo_con):
     # the adjusted p is never below the raw one, and at least one change is still flagged on the demo
     assert demo_con.execute("SELECT count(*) FROM wave_changes WHERE p_adjusted < p_value - 1e-15").fetchone()[0] == 0
     assert demo_con.execute("SELECT count(*) FROM wave_changes WHERE is_significant").fetchone()[0] > 0
+
+
+def test_group_gap_standard_error_is_the_linearised_domain_difference(wave_and_micro):
+    con, wave, micro, certainty = wave_and_micro
+    rows = con.execute(
+        "SELECT g.scope_katottg, g.metric, g.gap, g.se, s1.se AS se_has, s2.se AS se_no FROM trust_gaps AS g"
+        " JOIN trust_summary AS s1 ON s1.wave = g.wave AND s1.scope_katottg = g.scope_katottg"
+        "  AND s1.metric = g.metric AND s1.grp = 'has_officer'"
+        " JOIN trust_summary AS s2 ON s2.wave = g.wave AND s2.scope_katottg = g.scope_katottg"
+        "  AND s2.metric = g.metric AND s2.grp = 'no_officer'"
+        " WHERE g.wave = ? AND (g.scope_katottg = 'UA' OR g.scope_katottg IN"
+        "  (SELECT scope_katottg FROM trust_gaps WHERE wave = ? AND scope_katottg <> 'UA' ORDER BY ALL LIMIT 3))",
+        [wave, wave],
+    ).fetchall()
+    assert len(rows) >= 6
+    for scope, metric, gap, se, *_ in rows:
+        ref = survey_reference.linearised_gap(micro, certainty, scope, metric)
+        assert gap == pytest.approx(ref["gap"], abs=1e-12) and se == pytest.approx(ref["se"], abs=1e-9), scope
+    # the covariance is real: the gap's se is not the independent-samples √(se₁² + se₂²)
+    national = [r for r in rows if r[0] == "UA"]
+    assert any(abs(se - (se_has**2 + se_no**2) ** 0.5) > 1e-4 for _, _, _, se, se_has, se_no in national)

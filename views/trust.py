@@ -26,12 +26,13 @@ with c_polls:
 
 series = trust.mark_shown(app_state.data(trust.trust_series, scope, metric))
 rule = app_state.data(survey.reporting_rule)
+gaps = app_state.data(trust.gap_series, scope, metric)
 if series.empty:
     st.info(t("trust.no_data", lang))
     st.stop()
 
 st.subheader(t("trust.latest", lang, wave=trust.latest_wave(series)))
-for col, tile in zip(st.columns(4), trust.latest_tiles(series, lang, rule["confidence"]), strict=True):
+for col, tile in zip(st.columns(4), trust.latest_tiles(series, gaps, lang), strict=True):
     if tile is not None:
         with col:
             app_state.show_tile(tile)

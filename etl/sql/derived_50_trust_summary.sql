@@ -10,13 +10,17 @@
 -- with-replacement between PSUs: z_hi = Σ_{j in PSU i of stratum h, in the domain} w·(y − p) / Σ w,
 -- v = Σ_h n_h/(n_h − 1) · Σ_i (z_hi − z̄_h)², n_h = PSUs of stratum h in the wave (a stratum with
 -- a single PSU adds nothing). df = PSUs − strata of the scope's strata.
--- Needs etl/reporting.py's reporting_rule table and t_quantile().
-CREATE OR REPLACE TABLE trust_summary AS
-WITH
+-- Needs etl/reporting.py's reporting_rule table and t_quantile(). The TEMP tables and macro are the
+-- build's working steps, shared with derived_55_trust_gaps.sql; they do not outlive the build.
 
-rule AS (
-    SELECT * FROM reporting_rule
-),
+-- a stratum's share of the variance: n_h/(n_h − 1) · Σ_i (z_hi − z̄_h)², from Σ z and Σ z² over
+-- its PSUs (those outside the domain have z = 0); nothing from a stratum of a single PSU
+CREATE OR REPLACE TEMP MACRO stratum_variance(n_h, sz, szz) AS
+    CASE WHEN n_h > 1 THEN n_h / (n_h - 1) * (szz - sz * sz / n_h) ELSE 0 END;
+
+-- per wave, stratum, PSU and group ('all' = every group and none), both measures' sums
+CREATE OR REPLACE TEMP TABLE trust_psu_rolled AS
+WITH
 
 certainty_strata AS (
     SELECT oblast_katottg AS stratum
@@ -71,29 +75,6 @@ respondents AS (
         AND g.interview_date = r.interview_date
 ),
 
-waves AS (
-    SELECT wave, min(interview_date) AS wave_start, max(interview_date) AS wave_end
-    FROM respondents
-    GROUP BY wave
-),
-
--- n_h: the PSUs of each stratum in the wave's sample, whether or not they answered
-design_strata AS (
-    SELECT wave, stratum, count(DISTINCT psu) AS n_h
-    FROM respondents
-    GROUP BY wave, stratum
-),
-
--- the degrees of freedom of a scope: PSUs − strata over the strata it spans
-design_df AS (
-    SELECT wave, 'UA' AS scope_katottg, sum(n_h) - count(*) AS df
-    FROM design_strata
-    GROUP BY wave
-    UNION ALL
-    SELECT wave, stratum, n_h - 1
-    FROM design_strata
-),
-
 -- the one pass over the respondents: each metric's answers summed per PSU and group (trust: y = 1
 -- for 1–2 of 1–4, "hard to say" not an answer; knows_officer: NULL not an answer)
 psu_group_sums AS (
@@ -129,25 +110,57 @@ psu_rolled AS (
     FROM psu_group_sums
     GROUP BY GROUPING SETS ((wave, stratum, psu, hromada_katottg, respondent_grp), (wave, stratum, psu, hromada_katottg))
     HAVING grouping(respondent_grp) = 1 OR respondent_grp IS NOT NULL
-),
+)
+
+SELECT * FROM psu_rolled;
+
+-- n_h: the PSUs of each stratum in the wave's sample, whether or not they answered
+CREATE OR REPLACE TEMP TABLE trust_design_strata AS
+SELECT wave, stratum, count(DISTINCT psu) AS n_h
+FROM trust_psu_rolled
+WHERE grp = 'all'
+GROUP BY wave, stratum;
+
+-- the degrees of freedom of a scope: PSUs − strata over the strata it spans
+CREATE OR REPLACE TEMP TABLE trust_design_df AS
+SELECT wave, 'UA' AS scope_katottg, sum(n_h) - count(*) AS df
+FROM trust_design_strata
+GROUP BY wave
+UNION ALL
+SELECT wave, stratum, n_h - 1
+FROM trust_design_strata;
+
+-- each PSU's sums per measure, in both scopes it belongs to: the country and its oblast
+CREATE OR REPLACE TEMP TABLE trust_domain_psus AS
+WITH
 
 psu_sums AS (
     SELECT wave, stratum, psu, hromada_katottg, grp, 'trust' AS metric,
         n_trust AS n, sw_trust AS sw, sw2_trust AS sw2, swy_trust AS swy, sw_city_trust AS sw_city
-    FROM psu_rolled
+    FROM trust_psu_rolled
     WHERE n_trust > 0
     UNION ALL
     SELECT wave, stratum, psu, hromada_katottg, grp, 'knows_officer',
         n_knows, sw_knows, sw2_knows, swy_knows, sw_city_knows
-    FROM psu_rolled
+    FROM trust_psu_rolled
     WHERE n_knows > 0
+)
+
+SELECT 'UA' AS scope_katottg, * FROM psu_sums
+UNION ALL
+SELECT stratum, * FROM psu_sums;
+
+CREATE OR REPLACE TABLE trust_summary AS
+WITH
+
+rule AS (
+    SELECT * FROM reporting_rule
 ),
 
--- each PSU's sums in both scopes it belongs to: the country and its oblast
-domain_psus AS MATERIALIZED (
-    SELECT 'UA' AS scope_katottg, * FROM psu_sums
-    UNION ALL
-    SELECT stratum, * FROM psu_sums
+waves AS (
+    SELECT wave, min(interview_date) AS wave_start, max(interview_date) AS wave_end
+    FROM trust_survey
+    GROUP BY wave
 ),
 
 estimates AS (
@@ -164,7 +177,7 @@ estimates AS (
         count(DISTINCT hromada_katottg) AS n_hromadas,
         max(sw) / sum(sw) AS max_psu_weight_share,
         coalesce(sum(sw_city), 0) / sum(sw) AS city_100k_weight_share
-    FROM domain_psus
+    FROM trust_domain_psus
     GROUP BY wave, scope_katottg, grp, metric
 ),
 
@@ -178,7 +191,7 @@ linearised AS (
         d.stratum,
         sum((d.swy - e.p * d.sw) / e.sw) AS sz,
         sum(((d.swy - e.p * d.sw) / e.sw) ** 2) AS szz
-    FROM domain_psus AS d
+    FROM trust_domain_psus AS d
     JOIN estimates AS e
         USING (wave, scope_katottg, grp, metric)
     GROUP BY ALL
@@ -190,9 +203,9 @@ variances AS (
         l.scope_katottg,
         l.grp,
         l.metric,
-        sum(CASE WHEN s.n_h > 1 THEN s.n_h / (s.n_h - 1) * (l.szz - l.sz * l.sz / s.n_h) ELSE 0 END) AS v
+        sum(stratum_variance(s.n_h, l.sz, l.szz)) AS v
     FROM linearised AS l
-    JOIN design_strata AS s
+    JOIN trust_design_strata AS s
         USING (wave, stratum)
     GROUP BY ALL
 ),
@@ -212,7 +225,7 @@ with_se AS (
     FROM estimates AS e
     JOIN variances AS v
         USING (wave, scope_katottg, grp, metric)
-    JOIN design_df AS df
+    JOIN trust_design_df AS df
         USING (wave, scope_katottg)
     CROSS JOIN rule
 ),
