@@ -1,7 +1,8 @@
 """Derived tables: run etl/sql/derived_*.sql, in file-name order, against a loaded connection.
 
 The SQL files hold the definitions (docs/methodology.md states them in words); this module only
-checks the precondition they share — an as-of date in build_info — and runs them. It opens no
+checks the precondition they share — an as-of date in build_info — makes the survey reporting rule
+and the t distribution available to them (etl.reporting.prepare) and runs them. It opens no
 transaction of its own: the build wraps everything in one.
 """
 
@@ -12,12 +13,13 @@ from pathlib import Path
 
 import duckdb
 
-from etl import schema
+from etl import reporting, schema
 from etl.schema import SQL_DIR
 
 log = logging.getLogger(__name__)
 
 DERIVED_GLOB = "derived_*.sql"
+
 
 def derived_sql_files(sql_dir: Path = SQL_DIR) -> list[Path]:
     """The derived SQL files in the order they run (the number in the name orders them)."""
@@ -42,6 +44,7 @@ def build_derived(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> No
     if not files:
         raise FileNotFoundError(f"no {DERIVED_GLOB} in {sql_dir}")
     log.info("building derived tables as of %s", as_of.isoformat())
+    reporting.prepare(con)
     for path in files:
         started = time.perf_counter()
         con.execute(path.read_text(encoding="utf-8"))

@@ -60,7 +60,8 @@ class Check:
 
 SHARE = (0.0, 1.0)
 TRUST_KEY = ("wave", "scope_katottg", "grp", "metric")
-TRUST_CODES = (("grp", vocabulary.SURVEY_GROUPS.codes), ("metric", METRICS))
+TRUST_CODES = (("grp", vocabulary.SURVEY_GROUPS.codes), ("metric", METRICS),
+               ("reporting", vocabulary.SURVEY_REPORTING.codes))
 
 DERIVED_CHECKS = (
     Check("hromada_state_steps", unique=("katottg", "from_date"),
@@ -74,9 +75,17 @@ DERIVED_CHECKS = (
           between=(("with_officer_share", *SHARE), ("at_required_strength_share", *SHARE),
                    ("strength_weighted_share", *SHARE), ("officers_short", 0, None),
                    ("officers_above_required", 0, None))),
-    Check("trust_summary", unique=TRUST_KEY, not_null=("share", "n_unweighted"), accepted=TRUST_CODES,
-          between=(("share", *SHARE), ("ci_low", *SHARE), ("ci_high", *SHARE), ("n_unweighted", 1, None))),
-    Check("wave_changes", unique=TRUST_KEY, not_null=("prev_wave", "change"), accepted=TRUST_CODES),
+    Check("reporting_rule", not_null=("min_effective_n", "caution_effective_n", "min_hromadas",
+                                      "max_hromada_weight_share", "confidence", "fdr_level")),
+    Check("trust_summary", unique=TRUST_KEY,
+          not_null=("share", "n_unweighted", "n_effective", "se", "df", "n_psu", "reporting"), accepted=TRUST_CODES,
+          between=(("share", *SHARE), ("ci_low", *SHARE), ("ci_high", *SHARE), ("n_unweighted", 1, None),
+                   ("se", 0, None), ("n_psu", 1, None), ("max_psu_weight_share", *SHARE),
+                   ("city_100k_weight_share", *SHARE))),
+    Check("trust_gaps", unique=("wave", "scope_katottg", "metric"), not_null=("gap", "reporting", "is_significant"),
+          accepted=TRUST_CODES[1:], between=(("se", 0, None), ("p_value", *SHARE))),
+    Check("wave_changes", unique=TRUST_KEY, not_null=("prev_wave", "change", "reporting", "is_significant"),
+          accepted=TRUST_CODES, between=(("p_value", *SHARE), ("p_adjusted", *SHARE))),
     # Pairs of overlapping assignments of one officer. No set of its columns is unique (an officer
     # with two overlapping assignments in one hromada makes two pairs with a third), so the pair's
     # columns are held present and the overlap to last at least a day.

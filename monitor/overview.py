@@ -10,7 +10,7 @@ from monitor.db import NATIONAL, query
 from monitor.formatting import fmt_date, fmt_int, fmt_month, fmt_pct, fmt_signed_int, fmt_signed_pp
 from monitor.i18n import t, t_or
 from monitor.rollout import scope_summary, year_before
-from monitor.survey import is_reportable
+from monitor.survey import is_caution, is_shown
 from monitor.tiles import Tile
 
 # KPI tiles, in display order: key (translated 'kpi.<key>') -> column of scope_summary.
@@ -36,16 +36,17 @@ def national_kpis(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
     return df.set_index("when")
 
 
-TRUST_GROUPS = ("covered", "not_covered")
+TRUST_GROUPS = ("has_officer", "no_officer")
 
 
 def trust_gap(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
-    """National trust in covered vs not-covered hromadas: the latest wave and the latest wave that
-    ended a year or more before as_of (for the change).
+    """National trust where the respondent's hromada has an officer vs has none: the latest wave
+    and the latest wave that ended a year or more before as_of (for the change).
 
-    Rows: when ('now' | 'year_before') x grp ('covered' | 'not_covered'); columns wave, wave_end,
-    share (NaN unless reportable, monitor.survey), n_effective, ci_low, ci_high, too_few (bool).
-    Empty when there is no survey.
+    Rows: when ('now' | 'year_before') x grp ('has_officer' | 'no_officer'); columns wave,
+    wave_end, share (NaN unless shown, monitor.survey), n_effective, ci_low, ci_high, reporting,
+    too_few, caution (bools), city_100k_weight_share (the group's weight from hromadas of 100 000+
+    residents). Empty when there is no survey.
     """
     before = year_before(as_of).isoformat()
     df = query(
@@ -62,7 +63,7 @@ def trust_gap(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
                 SELECT wave FROM waves WHERE wave_end <= $before::DATE ORDER BY wave_end DESC, wave DESC LIMIT 1)
         )
         SELECT picked."when", s.wave, strftime(s.wave_end, '%Y-%m-%d') AS wave_end, s.grp, s.share,
-               s.n_unweighted, s.n_effective, s.ci_low, s.ci_high
+               s.n_unweighted, s.n_effective, s.ci_low, s.ci_high, s.reporting, s.city_100k_weight_share
         FROM picked
         JOIN trust_summary AS s ON s.wave = picked.wave
         WHERE s.scope_katottg = $national AND s.metric = 'trust' AND list_contains($groups, s.grp)
@@ -70,7 +71,8 @@ def trust_gap(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
         """,
         {"national": NATIONAL, "as_of": as_of[:10], "before": before, "groups": list(TRUST_GROUPS)},
     )
-    df["too_few"] = ~is_reportable(df["n_effective"])
+    df["too_few"] = ~is_shown(df["reporting"])
+    df["caution"] = is_caution(df["reporting"])
     for col in ("share", "ci_low", "ci_high"):
         df.loc[df["too_few"], col] = float("nan")
     return df
@@ -199,7 +201,8 @@ def _officers_help(now: pd.Series, lang: str) -> str:
 
 def trust_tiles(trust: pd.DataFrame, lang: str) -> list[Tile]:
     """A tile per group of trust_gap(): the latest share (or 'too few', or 'no survey') and its
-    change from the wave a year before when both are reportable."""
+    change from the wave a year before when both are shown; under it "use with caution" where the
+    rule says so, and who is in the group (its weight from cities of 100 000+)."""
     tiles = []
     for grp in TRUST_GROUPS:
         cur = trust[(trust["when"] == "now") & (trust["grp"] == grp)]
@@ -209,15 +212,19 @@ def trust_tiles(trust: pd.DataFrame, lang: str) -> list[Tile]:
             tiles.append(Tile(label, t("overview.no_survey", lang)))
             continue
         c = cur.iloc[0]
-        value = t("overview.too_few", lang) if c["too_few"] else fmt_pct(c["share"], lang)
+        value = t("reporting.too_few", lang) if c["too_few"] else fmt_pct(c["share"], lang)
         help_text = t("kpi.trust_help", lang, wave=c["wave"], end=fmt_date(c["wave_end"], lang),
                       n=fmt_int(c["n_effective"], lang), low=fmt_pct(c["ci_low"], lang),
                       high=fmt_pct(c["ci_high"], lang))
+        caption = " · ".join(
+            ([t("reporting.caution", lang)] if c["caution"] else [])
+            + [t("overview.trust_cities", lang, share=fmt_pct(c["city_100k_weight_share"], lang, 0))]
+        )
         if old.empty or c["too_few"] or old.iloc[0]["too_few"]:
-            tiles.append(Tile(label, value, help=help_text))
+            tiles.append(Tile(label, value, help=help_text, caption=caption))
             continue
         o = old.iloc[0]
         change = c["share"] - o["share"]
         tiles.append(Tile(label, value, help=help_text, change=change, change_text=fmt_signed_pp(change, lang),
-                          description=t("overview.vs_wave", lang, wave=o["wave"])))
+                          description=t("overview.vs_wave", lang, wave=o["wave"]), caption=caption))
     return tiles

@@ -13,9 +13,9 @@ from monitor.coverage import status_label
 from monitor.db import query
 from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct
 from monitor.i18n import name_col, t
-from monitor.survey import is_reportable
+from monitor.survey import value_text
 from monitor.tiles import Tile
-from monitor.trust import oblast_latest, value_text, with_oblast_trust
+from monitor.trust import oblast_latest, with_oblast_trust
 
 
 def hromada_index(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -163,8 +163,8 @@ def territory_display(periods: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def oblast_trust_table(trust: pd.DataFrame, lang: str) -> pd.DataFrame:
     """monitor.trust.latest_waves() rows of an oblast as a readable table: one row per wave and
-    group, trust and knows-officer side by side; a share with too few responses is written as
-    such, never as a number."""
+    group, trust and knows-officer side by side; each share as its reporting class allows (a
+    number, a number to use with caution, or "too few responses")."""
     rows = []
     for (wave, grp), part in trust.groupby(["wave", "grp"], sort=False):
         by_metric = part.set_index("metric")
@@ -172,7 +172,7 @@ def oblast_trust_table(trust: pd.DataFrame, lang: str) -> pd.DataFrame:
         for metric in ("trust", "knows_officer"):
             if metric in by_metric.index:
                 r = by_metric.loc[metric]
-                row[t(f"metric.{metric}", lang)] = value_text(r["share"], is_reportable(r["n_effective"]), lang)
+                row[t(f"metric.{metric}", lang)] = value_text(r["share"], r["reporting"], lang)
             else:
                 row[t(f"metric.{metric}", lang)] = "—"
         row[t("profile.col.n", lang)] = fmt_int(part["n_unweighted"].max(), lang)
@@ -183,7 +183,7 @@ def oblast_trust_table(trust: pd.DataFrame, lang: str) -> pd.DataFrame:
 PEER_COLUMNS = [
     "katottg", "is_self", "name_uk", "name_en", "oblast_name_uk", "oblast_name_en", "population_count", "status",
     "officers_serving", "required_officers", "officers_per_10k", "has_officer", "is_assessable",
-    "months_since_first_officer", "trust_share", "trust_n_effective",
+    "months_since_first_officer", "trust_share", "trust_n_effective", "trust_reporting",
 ]
 
 
@@ -195,8 +195,8 @@ def peers(con: duckdb.DuckDBPyConnection, code: str, on_date: str) -> pd.DataFra
     Columns: katottg, is_self, name_uk, name_en, oblast_name_uk, oblast_name_en, population_count,
     status, officers_serving, required_officers, officers_per_10k, has_officer, is_assessable,
     months_since_first_officer (NULL if none yet), trust_share (the oblast's latest wave on or
-    before on_date, monitor.trust.with_oblast_trust: NaN unless reportable), trust_n_effective
-    (NaN: no survey wave in the oblast yet).
+    before on_date, monitor.trust.with_oblast_trust: NaN unless shown), trust_n_effective,
+    trust_reporting (NaN: no survey wave in the oblast yet).
     """
     df = query(
         con,
@@ -260,7 +260,7 @@ def peer_tiles(peer_df: pd.DataFrame, lang: str) -> list[Tile]:
              caption=t("profile.peers_share", lang, value=fmt_pct(summary["share_with_officer"], lang))),
         Tile(t("profile.m.months_since_first", lang), fmt_int(me["months_since_first_officer"], lang),
              caption=median(fmt_int(summary["months_since_first_officer"], lang))),
-        Tile(t("profile.m.trust", lang), fmt_pct(me["trust_share"], lang),
+        Tile(t("profile.m.trust", lang), _trust_cell(me["trust_share"], me["trust_reporting"], lang),
              caption=median(fmt_pct(summary["trust_share"], lang))),
     ]
 
@@ -270,11 +270,9 @@ def peer_caption(peer_df: pd.DataFrame, as_of: str, lang: str) -> str:
             + t("profile.peers_note", lang, date=fmt_date(as_of, lang)))
 
 
-def _trust_cell(share, n_effective, lang: str) -> str:
-    """An oblast's trust share; '—' without a survey; 'too few responses' where not reportable."""
-    if pd.notna(share):
-        return fmt_pct(share, lang)
-    return "—" if pd.isna(n_effective) else t("trust.too_few", lang)
+def _trust_cell(share, reporting, lang: str) -> str:
+    """An oblast's trust share as its reporting class allows; '—' without a survey."""
+    return "—" if pd.isna(reporting) else value_text(share, reporting, lang)
 
 
 def peer_display(peer_df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -291,7 +289,7 @@ def peer_display(peer_df: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("profile.col.per10k", lang): [fmt_num(v, lang, 2) for v in peer_df["officers_per_10k"]],
         t("profile.col.months", lang): [fmt_int(v, lang) for v in peer_df["months_since_first_officer"]],
         t("profile.col.trust", lang): [
-            _trust_cell(v, n, lang) for v, n in zip(peer_df["trust_share"], peer_df["trust_n_effective"], strict=True)
+            _trust_cell(v, r, lang) for v, r in zip(peer_df["trust_share"], peer_df["trust_reporting"], strict=True)
         ],
     })
 

@@ -1,6 +1,7 @@
 """Trust in the police by survey wave: the series of a scope with its wave-to-wave changes, the
 latest waves, each oblast's latest share, the national polls as an outside reference, and the
-tables and tiles that show them. The reporting rules themselves are in monitor.survey."""
+tables and tiles that show them. Which figures may be shown is the warehouse's `reporting` column,
+read through monitor.survey."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import vocabulary
 from monitor.db import NATIONAL, query
 from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_signed_pp
 from monitor.i18n import t
-from monitor.survey import difference_test, is_reportable
+from monitor.survey import is_caution, is_shown, value_text
 from monitor.tiles import Tile
 
 GROUPS = vocabulary.SURVEY_GROUPS.codes
@@ -22,33 +23,40 @@ METRICS = ("trust", "knows_officer")
 # ---------------------------------------------------------------- queries
 def trust_series(con: duckdb.DuckDBPyConnection, scope: str, metric: str) -> pd.DataFrame:
     """trust_summary rows of one scope (NATIONAL or an oblast code) and metric, every group, by
-    wave, with the change from the group's previous wave (wave_changes view) and its test
-    (monitor.survey.difference_test): prev_wave, prev_n_effective, change, z, is_significant."""
-    df = query(
+    wave (with reporting, df, n_psu, n_hromadas, n_kish, deff), and the change from the group's
+    previous wave as wave_changes tested it: prev_wave, change, p_value, p_adjusted,
+    is_significant, change_reporting."""
+    return query(
         con,
         """
         SELECT s.wave, s.wave_start, s.wave_end, s.scope_katottg, s.grp, s.metric, s.share,
-               s.n_unweighted, s.n_effective, s.se, s.ci_low, s.ci_high,
-               c.prev_wave, c.change, p.se AS prev_se, p.n_effective AS prev_n_effective
+               s.n_unweighted, s.n_effective, s.n_kish, s.deff, s.se, s.df, s.ci_low, s.ci_high,
+               s.n_psu, s.n_hromadas, s.max_psu_weight_share, s.reporting,
+               c.prev_wave, c.change, c.p_value, c.p_adjusted,
+               coalesce(c.is_significant, FALSE) AS is_significant, c.reporting AS change_reporting
         FROM trust_summary AS s
         LEFT JOIN wave_changes AS c USING (wave, scope_katottg, grp, metric)
-        LEFT JOIN trust_summary AS p
-            ON p.wave = c.prev_wave AND p.scope_katottg = s.scope_katottg
-            AND p.grp = s.grp AND p.metric = s.metric
         WHERE s.scope_katottg = ? AND s.metric = ?
         ORDER BY s.grp, s.wave_start, s.wave
         """,
         [scope, metric],
     )
-    tests = [difference_test(c, se, prev) for c, se, prev in zip(df["change"], df["se"], df["prev_se"], strict=True)]
-    df["z"] = pd.Series([z for z, _ in tests], index=df.index, dtype="float64")
-    df["is_significant"] = pd.Series([s for _, s in tests], index=df.index, dtype="boolean")
-    return df.drop(columns="prev_se")
+
+
+def gap_series(con: duckdb.DuckDBPyConnection, scope: str, metric: str) -> pd.DataFrame:
+    """trust_gaps of one scope and metric by wave: has an officer − no officer, with its design
+    se, p_value, reporting and is_significant (the warehouse's test)."""
+    return query(
+        con,
+        "SELECT * FROM trust_gaps WHERE scope_katottg = ? AND metric = ? ORDER BY wave",
+        [scope, metric],
+    )
 
 
 def latest_waves(con: duckdb.DuckDBPyConnection, scope: str, n_waves: int = 3) -> pd.DataFrame:
-    """The last `n_waves` waves of trust_summary for a scope, both metrics, every group."""
-    return query(
+    """The last `n_waves` waves of trust_summary for a scope, both metrics, every group; the
+    figures of rows that may not be shown are empty (the profile's table downloads these rows)."""
+    df = query(
         con,
         """
         WITH w AS (
@@ -61,6 +69,18 @@ def latest_waves(con: duckdb.DuckDBPyConnection, scope: str, n_waves: int = 3) -
         """,
         [scope, n_waves, scope],
     )
+    return blank_unshown(df)
+
+
+SHOWN_ONLY_COLUMNS = ("share", "se", "ci_low", "ci_high")
+
+
+def blank_unshown(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with share, se and interval emptied (NaN) on rows whose reporting class may not
+    be shown, so that no table, chart or download can show them as a number."""
+    out = df.copy()
+    out.loc[~is_shown(out["reporting"]), list(SHOWN_ONLY_COLUMNS)] = np.nan
+    return out
 
 
 def oblast_latest(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFrame:
@@ -68,12 +88,12 @@ def oblast_latest(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFrame:
     `on_date`, as the survey measured it (not yet masked: see with_reportable_trust).
 
     Oblast level: the survey's samples per hromada are too small for a hromada estimate.
-    Columns: oblast_katottg, wave, share, n_effective, n_unweighted.
+    Columns: oblast_katottg, wave, share, n_effective, n_unweighted, reporting.
     """
     return query(
         con,
         """
-        SELECT scope_katottg AS oblast_katottg, wave, share, n_effective, n_unweighted
+        SELECT scope_katottg AS oblast_katottg, wave, share, n_effective, n_unweighted, reporting
         FROM trust_summary
         WHERE metric = 'trust' AND grp = 'all' AND scope_katottg <> ?
           AND wave_start <= ?::DATE
@@ -85,17 +105,18 @@ def oblast_latest(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFrame:
 
 def with_oblast_trust(rows: pd.DataFrame, trust: pd.DataFrame) -> pd.DataFrame:
     """Hromada rows (with oblast_katottg) plus their oblast's trust from oblast_latest():
-    trust_share (NaN unless reportable), trust_wave, trust_n_effective (NaN: no survey wave in
-    the oblast yet) and trust_too_few (a survey value that is not reportable)."""
-    renamed = trust.rename(columns={"share": "trust_share", "wave": "trust_wave", "n_effective": "trust_n_effective"})
+    trust_share (NaN unless shown), trust_wave, trust_n_effective, trust_reporting (NaN: no survey
+    wave in the oblast yet) and trust_too_few (a survey value that may not be shown)."""
+    renamed = trust.rename(columns={"share": "trust_share", "wave": "trust_wave", "n_effective": "trust_n_effective",
+                                    "reporting": "trust_reporting"})
     out = rows.merge(
-        renamed[["oblast_katottg", "trust_share", "trust_wave", "trust_n_effective"]],
+        renamed[["oblast_katottg", "trust_share", "trust_wave", "trust_n_effective", "trust_reporting"]],
         on="oblast_katottg",
         how="left",
     )
-    reportable = is_reportable(out["trust_n_effective"])
-    out["trust_too_few"] = out["trust_n_effective"].notna() & ~reportable
-    out.loc[~reportable, "trust_share"] = float("nan")
+    shown = is_shown(out["trust_reporting"])
+    out["trust_too_few"] = out["trust_reporting"].notna() & ~shown
+    out.loc[~shown, "trust_share"] = float("nan")
     return out
 
 
@@ -118,26 +139,17 @@ def national_polls(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- reporting
-def mark_reportable(series: pd.DataFrame) -> pd.DataFrame:
-    """Adds is_reportable and is_marked_change: a significant wave-to-wave change where both waves
-    are reportable. Shares of unreportable rows are blanked (NaN), so no caller can show them as
-    a number."""
-    out = series.copy()
-    out["is_reportable"] = is_reportable(out["n_effective"])
-    prev_ok = is_reportable(out["prev_n_effective"])
-    sig = out["is_significant"].astype("boolean").fillna(False).astype(bool)
-    out["is_marked_change"] = sig & out["is_reportable"] & prev_ok
-    for col in ("share", "se", "ci_low", "ci_high"):
-        out.loc[~out["is_reportable"], col] = np.nan
-    out.loc[~(out["is_reportable"] & prev_ok), ["change", "z"]] = np.nan
+def mark_shown(series: pd.DataFrame) -> pd.DataFrame:
+    """Adds is_shown, is_caution and is_marked_change (a change wave_changes found significant,
+    between two waves that are both shown). Shares of figures that may not be shown are blanked
+    (NaN), and so are changes involving one, so no caller can show them as a number."""
+    out = blank_unshown(series)
+    out["is_shown"] = is_shown(out["reporting"])
+    out["is_caution"] = is_caution(out["reporting"])
+    change_shown = is_shown(out["change_reporting"])
+    out["is_marked_change"] = out["is_significant"].astype(bool) & change_shown
+    out.loc[~change_shown, ["change", "p_value", "p_adjusted"]] = np.nan
     return out
-
-
-def value_text(share, reportable: bool, lang: str) -> str:
-    """The share as text, or 'too few responses' — never a number for an unreportable value."""
-    if not reportable:
-        return t("trust.too_few", lang)
-    return fmt_pct(share, lang)
 
 
 def latest_wave(series: pd.DataFrame) -> str:
@@ -145,55 +157,59 @@ def latest_wave(series: pd.DataFrame) -> str:
     return series.sort_values(["wave_start", "wave"])["wave"].iloc[-1]
 
 
-def latest_tiles(series: pd.DataFrame, lang: str) -> list[Tile | None]:
-    """The latest wave in four tiles: each group's share (None where a group has no row), then the
-    gap covered − not covered with whether it is significant."""
+def latest_tiles(series: pd.DataFrame, gaps: pd.DataFrame, lang: str) -> list[Tile | None]:
+    """The latest wave in four tiles: each group's share (None where a group has no row; "use
+    with caution" under a caution figure), then the gap has an officer − no officer of
+    gap_series() with whether the warehouse found it significant."""
     latest = series[series["wave"] == latest_wave(series)].set_index("grp")
     tiles: list[Tile | None] = [
         Tile(
             t(f"group.{grp}", lang),
-            value_text(latest.at[grp, "share"], bool(latest.at[grp, "is_reportable"]), lang),
+            value_text(latest.at[grp, "share"], latest.at[grp, "reporting"], lang),
             help=t("trust.hover.n", lang, n=fmt_int(latest.at[grp, "n_unweighted"], lang),
-                   n_eff=fmt_int(latest.at[grp, "n_effective"], lang)),
+                   n_eff=fmt_int(latest.at[grp, "n_effective"], lang),
+                   hromadas=fmt_int(latest.at[grp, "n_hromadas"], lang)),
         )
         if grp in latest.index
         else None
         for grp in GROUPS
     ]
-    tiles.append(_gap_tile(latest, lang))
+    tiles.append(_gap_tile(gaps[gaps["wave"] == latest_wave(series)], lang))
     return tiles
 
 
-def _gap_tile(latest: pd.DataFrame, lang: str) -> Tile | None:
-    if not {"covered", "not_covered"} <= set(latest.index):
+def _gap_tile(gap: pd.DataFrame, lang: str) -> Tile | None:
+    if gap.empty:
         return None
-    a, b = latest.loc["not_covered"], latest.loc["covered"]
-    if not (a["is_reportable"] and b["is_reportable"]):
-        return Tile(t("trust.gap", lang), t("trust.too_few", lang))
-    gap = b["share"] - a["share"]
-    _, significant = difference_test(gap, b["se"], a["se"])
-    return Tile(t("trust.gap", lang), fmt_signed_pp(gap, lang),
-                note=t("trust.gap_sig", lang) if significant else t("trust.gap_ns", lang))
+    g = gap.iloc[0]
+    if not is_shown(g["reporting"]):
+        return Tile(t("trust.gap", lang), t("reporting.too_few", lang))
+    note = "trust.gap_sig" if g["is_significant"] else "trust.gap_ns" if pd.notna(g["p_value"]) else "trust.gap_unknown"
+    caution = t("reporting.caution", lang) if is_caution(g["reporting"]) else None
+    return Tile(t("trust.gap", lang), fmt_signed_pp(g["gap"], lang), note=t(note, lang), caption=caution)
 
 
 def series_table(series: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A readable table (translated headers, formatted values) of a mark_reportable() frame."""
+    """A readable table (translated headers, formatted values) of a mark_shown() frame."""
     rows = []
     for r in series.sort_values(["wave_start", "grp"]).itertuples(index=False):
+        has_change = pd.notna(r.change)
         rows.append(
             {
                 t("trust.col.wave", lang): r.wave,
                 t("trust.col.fieldwork", lang): fieldwork_text(r, lang),
                 t("trust.col.group", lang): t(f"group.{r.grp}", lang),
-                t("trust.col.share", lang): value_text(r.share, r.is_reportable, lang),
+                t("trust.col.share", lang): value_text(r.share, r.reporting, lang),
                 t("trust.col.ci", lang): (
-                    f"{fmt_pct(r.ci_low, lang)} – {fmt_pct(r.ci_high, lang)}" if r.is_reportable else "—"
+                    f"{fmt_pct(r.ci_low, lang)} – {fmt_pct(r.ci_high, lang)}"
+                    if r.is_shown and pd.notna(r.ci_low) else "—"
                 ),
                 t("trust.col.n", lang): fmt_int(r.n_unweighted, lang),
                 t("trust.col.n_eff", lang): fmt_num(r.n_effective, lang, 0),
-                t("trust.col.change", lang): (fmt_signed_pp(r.change, lang) if pd.notna(r.change) else "—"),
+                t("trust.col.hromadas", lang): fmt_int(r.n_hromadas, lang),
+                t("trust.col.change", lang): (fmt_signed_pp(r.change, lang) if has_change else "—"),
                 t("trust.col.significant", lang): (
-                    t("common.yes", lang) if r.is_marked_change else t("common.no", lang) if pd.notna(r.change) else "—"
+                    t("common.yes", lang) if r.is_marked_change else t("common.no", lang) if has_change else "—"
                 ),
             }
         )
@@ -206,11 +222,28 @@ def fieldwork_text(row, lang: str) -> str:
 
 
 SERIES_DOWNLOAD_COLUMNS = [
-    "wave", "wave_start", "wave_end", "scope_katottg", "grp", "metric", "share", "ci_low", "ci_high",
-    "n_unweighted", "n_effective", "is_reportable", "change", "z", "is_marked_change",
+    "wave", "wave_start", "wave_end", "scope_katottg", "grp", "metric", "reporting", "share", "se", "df",
+    "ci_low", "ci_high", "n_unweighted", "n_effective", "n_kish", "deff", "n_psu", "n_hromadas",
+    "max_psu_weight_share", "prev_wave", "change_reporting", "change", "p_value", "p_adjusted", "is_marked_change",
 ]
 
 
 def series_download(series: pd.DataFrame) -> pd.DataFrame:
-    """The raw numbers for download; unreportable shares stay empty."""
+    """The raw numbers for download, with each figure's reporting class; the shares of figures
+    that may not be shown, and the changes involving one, stay empty."""
     return series[SERIES_DOWNLOAD_COLUMNS].copy()
+
+
+def method_note(rule: dict, lang: str) -> str:
+    """The caption under the chart: how the figures are estimated and when they are shown, with
+    the thresholds of the rule the warehouse applied (monitor.survey.reporting_rule)."""
+    return t(
+        "trust.method_note",
+        lang,
+        level=fmt_pct(rule["confidence"], lang, 0),
+        min_n=fmt_int(rule["min_effective_n"], lang),
+        caution_n=fmt_int(rule["caution_effective_n"], lang),
+        min_hromadas=fmt_int(rule["min_hromadas"], lang),
+        max_share=fmt_pct(rule["max_hromada_weight_share"], lang, 0),
+        fdr=fmt_pct(rule["fdr_level"], lang, 0),
+    )

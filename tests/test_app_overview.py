@@ -21,6 +21,11 @@ def metric(at: AppTest, label: str):
     return found[0]
 
 
+def captions(at: AppTest) -> str:
+    """Every caption of the page, one per line (a substring test finds a sentence in any)."""
+    return "\n".join(c.value for c in at.caption)
+
+
 def national(con, day: str) -> dict:
     row = con.execute(
         """SELECT count(*) FILTER (WHERE has_officer), count(*) FILTER (WHERE is_assessable),
@@ -66,11 +71,15 @@ def test_overview_trust_and_published_table(dash_db, con, lang):
         """SELECT wave FROM trust_summary WHERE scope_katottg = 'UA' AND metric = 'trust'
            AND wave_end <= ?::DATE ORDER BY wave_end DESC, wave DESC LIMIT 1""", [as_of]).fetchone()
     if latest:
-        share = con.execute(
-            """SELECT share FROM trust_summary WHERE wave = ? AND scope_katottg = 'UA'
-               AND metric = 'trust' AND grp = 'covered'""", [latest[0]]).fetchone()[0]
-        assert metric(at, t("kpi.trust_covered", lang)).value in (fmt_pct(share, lang),
-                                                                  t("overview.too_few", lang))
+        share, reporting, cities = con.execute(
+            """SELECT share, reporting, city_100k_weight_share FROM trust_summary WHERE wave = ?
+               AND scope_katottg = 'UA' AND metric = 'trust' AND grp = 'no_officer'""", [latest[0]]).fetchone()
+        tile = metric(at, t("kpi.trust_no_officer", lang))
+        assert tile.value == (t("reporting.too_few", lang) if reporting == "too_few" else fmt_pct(share, lang))
+        # who is in the group, computed: today about three quarters of its weight is cities of 100k+
+        assert 0.6 < cities < 0.85
+        assert t("overview.trust_cities", lang, share=fmt_pct(cities, lang, 0)) in captions(at)
+        assert t("trust.causal_note", lang) in captions(at)
 
     published = con.execute(
         """SELECT count(*) FROM facts_milestones WHERE oblast_katottg IS NULL

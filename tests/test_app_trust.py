@@ -1,14 +1,15 @@
 """The trust page in AppTest, both languages: no exception; the latest wave's values equal
-trust_summary, and a value with too few responses is never shown as a number."""
+trust_summary as its reporting class allows, a value with too few responses is never shown as a
+number, and a value to use with caution says so."""
 
 from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from monitor.formatting import fmt_signed_pp
 from monitor.i18n import t
-from monitor.settings import min_effective_n
-from monitor.trust import value_text
+from monitor.survey import value_text
 from tests import apptest
 
 
@@ -19,7 +20,7 @@ def _run(lang: str, **params) -> AppTest:
 def _latest(demo_con, scope: str, metric: str) -> dict[str, tuple]:
     rows = demo_con.execute(
         """
-        SELECT grp, share, n_effective FROM trust_summary
+        SELECT grp, share, reporting FROM trust_summary
         WHERE scope_katottg = ? AND metric = ?
         QUALIFY wave_start = max(wave_start) OVER ()
         """,
@@ -33,8 +34,14 @@ def test_national_latest_wave_matches_the_database(app_db, demo_con, lang):
     at = _run(lang)
     latest = _latest(demo_con, "UA", "trust")
     metrics = {m.label: m.value for m in at.metric}
-    for grp, (share, n_eff) in latest.items():
-        assert metrics[t(f"group.{grp}", lang)] == value_text(share, n_eff >= min_effective_n(), lang)
+    for grp, (share, reporting) in latest.items():
+        assert metrics[t(f"group.{grp}", lang)] == value_text(share, reporting, lang)
+    gap, reporting, significant = demo_con.execute(
+        "SELECT gap, reporting, is_significant FROM trust_gaps WHERE scope_katottg = 'UA' AND metric = 'trust'"
+        " ORDER BY wave DESC LIMIT 1").fetchone()
+    tile = [m for m in at.metric if m.label == t("trust.gap", lang)][0]
+    assert tile.value == (t("reporting.too_few", lang) if reporting == "too_few" else fmt_signed_pp(gap, lang))
+    assert tile.delta == t("trust.gap_sig" if significant else "trust.gap_ns", lang)
     assert at.get("plotly_chart")
     n_rows = demo_con.execute(
         "SELECT count(*) FROM trust_summary WHERE scope_katottg = 'UA' AND metric = 'trust'"
@@ -42,22 +49,26 @@ def test_national_latest_wave_matches_the_database(app_db, demo_con, lang):
     assert len(at.dataframe[0].value) == n_rows
 
 
-def test_small_oblast_sample_shows_too_few_not_a_number(app_db, demo_con):
+@pytest.mark.parametrize("reporting", ["too_few", "caution"])
+def test_oblast_table_marks_each_figure_by_its_reporting_class(app_db, demo_con, reporting):
     row = demo_con.execute(
-        "SELECT scope_katottg, metric FROM trust_summary WHERE scope_katottg <> 'UA' AND n_effective < ? "
-        "ORDER BY n_effective LIMIT 1",
-        [min_effective_n()],
+        "SELECT scope_katottg, metric FROM trust_summary WHERE scope_katottg <> 'UA' AND reporting = ? "
+        "GROUP BY ALL ORDER BY count(*) DESC, scope_katottg, metric LIMIT 1",
+        [reporting],
     ).fetchone()
-    if row is None:
-        pytest.skip("the demo warehouse has no cell below the minimum effective n")
+    assert row is not None, f"the demo warehouse has no {reporting} figure in an oblast"
     scope, metric = row
     at = _run("en", oblast=scope, metric=metric)
-    table = at.dataframe[0].value
-    few = demo_con.execute(
-        "SELECT count(*) FROM trust_summary WHERE scope_katottg = ? AND metric = ? AND n_effective < ?",
-        [scope, metric, min_effective_n()],
+    shares = at.dataframe[0].value[t("trust.col.share", "en")]
+    expected = demo_con.execute(
+        "SELECT count(*) FROM trust_summary WHERE scope_katottg = ? AND metric = ? AND reporting = ?",
+        [scope, metric, reporting],
     ).fetchone()[0]
-    assert (table[t("trust.col.share", "en")] == t("trust.too_few", "en")).sum() == few
+    if reporting == "too_few":
+        assert (shares == t("reporting.too_few", "en")).sum() == expected
+    else:
+        marked = shares.str.endswith("(use with caution: few responses)")
+        assert marked.sum() == expected and not shares[marked].str.startswith("Too few").any()
 
 
 def test_knows_officer_metric(app_db):

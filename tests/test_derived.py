@@ -31,9 +31,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from scipy.stats import norm
+from scipy.stats import t as t_dist
 
-from etl import schema
+from etl import reporting, schema
 from etl.derived import build_derived
 
 OBL_A = "UA01000000000000001"
@@ -90,6 +90,20 @@ TERRITORY = [
 ]
 # respondent, wave, date, hromada, trust 1..4 / None, knows, weight
 RESPONDENTS = [
+    # W0, four PSUs in two strata, for the design-based standard errors: A1 has an officer (o1),
+    # A2, B1, B2 none yet. Per PSU (Σw, Σw·y): A1 (2, 1), A2 (3, 3), B1 (2, 1), B2 (3, 1).
+    ("s1", "W0", "2019-06-20", A1, 1, True, 1.0),
+    ("s2", "W0", "2019-06-20", A1, 3, False, 1.0),
+    ("s3", "W0", "2019-06-21", A2, 2, False, 2.0),
+    ("s4", "W0", "2019-06-21", A2, 2, True, 1.0),
+    ("s5", "W0", "2019-06-22", B1, 4, False, 1.0),
+    ("s6", "W0", "2019-06-22", B1, 1, False, 1.0),
+    ("s7", "W0", "2019-06-23", B2, 1, True, 1.0),
+    ("s8", "W0", "2019-06-23", B2, 4, False, 2.0),
+    # W3: B1 occupied, B2 under active hostilities: in "all", in no group
+    ("t1", "W3", "2022-06-10", A1, 1, True, 1.0),
+    ("t2", "W3", "2022-06-10", B1, 2, True, 1.0),
+    ("t3", "W3", "2022-06-11", B2, 4, False, 1.0),
     ("r1", "W1", "2019-09-10", A1, 1, True, 1.0),  # A1 covered (o1)
     ("r2", "W1", "2019-09-12", A1, 3, False, 2.0),
     ("r3", "W1", "2019-09-15", A1, None, True, 1.5),
@@ -102,7 +116,6 @@ RESPONDENTS = [
 ]
 TARGETS = [(OBL_A, 2020, 5), (OBL_B, 2020, 3), (OBL_A, 2021, 6)]
 
-Z95 = norm.ppf(0.975)
 
 
 def load_world(con: duckdb.DuckDBPyConnection, as_of: str = AS_OF) -> None:
@@ -190,11 +203,11 @@ def trust(con, wave: str, scope: str, grp: str, metric: str) -> dict:
     )
 
 
-def wilson(p: float, n: float) -> tuple[float, float]:
-    """Wilson score interval, written out from its textbook form."""
-    denominator = 1 + Z95**2 / n
-    centre = p + Z95**2 / (2 * n)
-    spread = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n**2))
+def wilson(p: float, n: float, q: float) -> tuple[float, float]:
+    """Wilson score interval with quantile q, written out from its textbook form."""
+    denominator = 1 + q**2 / n
+    centre = p + q**2 / (2 * n)
+    spread = q * math.sqrt(p * (1 - p) / n + q**2 / (4 * n**2))
     return max((centre - spread) / denominator, 0.0), min((centre + spread) / denominator, 1.0)
 
 
@@ -470,13 +483,13 @@ def test_trust_weighted_share_and_kish(con):
     # answers 1-4: r1 (1, w1) r2 (3, w2) r4 (2, w.5) r5 (4, w1) r6 (2, w3); r3 "hard to say" left out
     sum_w, sum_w2 = 1 + 2 + 0.5 + 1 + 3, 1 + 4 + 0.25 + 1 + 9
     p = (1 + 0.5 + 3) / sum_w
-    n_eff = sum_w**2 / sum_w2
     assert row["n_unweighted"] == 5
     assert row["share"] == pytest.approx(p)
-    assert row["n_effective"] == pytest.approx(n_eff)
-    assert row["se"] == pytest.approx(math.sqrt(p * (1 - p) / n_eff))
-    low, high = wilson(p, n_eff)
-    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(low), pytest.approx(high))
+    assert row["n_kish"] == pytest.approx(sum_w**2 / sum_w2)
+    # one PSU per stratum (A1 in A, B2 in B): no spread to estimate a variance from, df = 2 − 2 = 0
+    assert (row["se"], row["df"], row["n_psu"], row["ci_low"], row["ci_high"]) == (0, 0, 2, None, None)
+    assert row["n_effective"] == pytest.approx(row["n_kish"])  # deff undefined: Kish's n
+    assert row["reporting"] == "too_few"
     assert (row["wave_start"], row["wave_end"]) == (date(2019, 9, 10), date(2019, 9, 20))
 
 
@@ -485,55 +498,130 @@ def test_knows_officer_share_among_answers(con):
     # r4 did not answer; yes: r1 (w1), r3 (w1.5); no: r2 (w2), r5 (w1), r6 (w3)
     assert row["n_unweighted"] == 5
     assert row["share"] == pytest.approx(2.5 / 8.5)
-    assert row["n_effective"] == pytest.approx(8.5**2 / (1 + 2.25 + 4 + 1 + 9))
+    assert row["n_kish"] == pytest.approx(8.5**2 / (1 + 2.25 + 4 + 1 + 9))
 
 
-def test_trust_covered_and_not_covered(con):
-    covered = trust(con, "W1", "UA", "covered", "trust")  # A1 had o1: r1, r2
-    assert covered["n_unweighted"] == 2
-    assert covered["share"] == pytest.approx(1 / 3)
-    assert covered["n_effective"] == pytest.approx(9 / 5)
-    not_covered = trust(con, "W1", "UA", "not_covered", "trust")  # B2 before o6: r4, r5, r6
-    assert not_covered["n_unweighted"] == 3
-    assert not_covered["share"] == pytest.approx(3.5 / 4.5)
-    low, high = wilson(3.5 / 4.5, 4.5**2 / 10.25)
-    assert (not_covered["ci_low"], not_covered["ci_high"]) == (pytest.approx(low), pytest.approx(high))
+def test_trust_has_officer_and_no_officer(con):
+    has = trust(con, "W1", "UA", "has_officer", "trust")  # A1 had o1: r1, r2
+    assert (has["n_unweighted"], has["n_psu"], has["n_hromadas"]) == (2, 1, 1)
+    assert has["share"] == pytest.approx(1 / 3)
+    assert has["n_kish"] == pytest.approx(9 / 5)
+    assert has["max_psu_weight_share"] == pytest.approx(1.0)
+    no = trust(con, "W1", "UA", "no_officer", "trust")  # B2 before o6: r4, r5, r6
+    assert no["n_unweighted"] == 3
+    assert no["share"] == pytest.approx(3.5 / 4.5)
 
 
 def test_trust_per_oblast_and_missing_groups(con):
     row = trust(con, "W1", OBL_B, "all", "trust")
     assert (row["n_unweighted"], row["share"]) == (3, pytest.approx(3.5 / 4.5))
-    # nobody in oblast B was covered in W1: no row rather than a share of nothing
+    # nobody in oblast B had an officer in W1: no row rather than a share of nothing
     n = one(
         con,
-        "SELECT count(*) AS n FROM trust_summary WHERE wave = 'W1' AND scope_katottg = ? AND grp = 'covered'",
+        "SELECT count(*) AS n FROM trust_summary WHERE wave = 'W1' AND scope_katottg = ? AND grp = 'has_officer'",
         [OBL_B],
     )["n"]
     assert n == 0
 
 
-def test_trust_interval_clipped_at_certainty(con):
-    row = trust(con, "W2", OBL_B, "covered", "trust")  # r7, r8 both trust
-    assert (row["share"], row["se"]) == (pytest.approx(1.0), pytest.approx(0.0))
-    low, _ = wilson(1.0, 2.0)
-    assert row["ci_low"] == pytest.approx(low)
-    assert row["ci_high"] == pytest.approx(1.0) and row["ci_high"] <= 1.0
+def test_not_assessable_respondents_are_in_all_but_in_no_group(con):
+    # W3 (2022-06): B1 occupied, B2 under active hostilities; only t1 (A1, o3) is in a group
+    assert trust(con, "W3", "UA", "all", "trust")["n_unweighted"] == 3
+    assert trust(con, "W3", "UA", "has_officer", "trust")["n_unweighted"] == 1
+    groups = con.execute("SELECT DISTINCT grp FROM trust_summary WHERE wave = 'W3' ORDER BY grp").fetchall()
+    assert groups == [("all",), ("has_officer",)]
+
+
+def test_design_se_of_the_whole_sample_by_hand(con):
+    """W0: p = 6/10; z_i = (Σw·y − p·Σw)/Σw per PSU: A1 −0.02, A2 0.12, B1 −0.02, B2 −0.08;
+    v = Σ_h n_h/(n_h − 1) Σ_i (z_hi − z̄_h)² = 2·(0.07² + 0.07²) + 2·(0.03² + 0.03²) = 0.0232."""
+    row = trust(con, "W0", "UA", "all", "trust")
+    v = 2 * (0.07**2 + 0.07**2) + 2 * (0.03**2 + 0.03**2)
+    assert row["share"] == pytest.approx(0.6)
+    assert row["se"] == pytest.approx(math.sqrt(v), abs=1e-12)
+    assert (row["df"], row["n_psu"], row["n_hromadas"]) == (4 - 2, 4, 4)
+    assert row["deff"] == pytest.approx(v / (0.6 * 0.4 / 8))
+    # p(1 − p)/v = 10.3 > n = 8: the design effective n is capped at the responses collected
+    assert row["n_effective"] == pytest.approx(8.0)
+    assert row["max_psu_weight_share"] == pytest.approx(0.3)
+    t975 = t_dist.ppf(0.975, 2)
+    low, high = wilson(0.6, 8.0, t975)
+    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(low), pytest.approx(high))
+    assert row["reporting"] == "too_few"  # 4 hromadas < 5, and n_eff 8 < 50
+
+
+def test_design_se_of_a_domain_keeps_the_design_s_psus(con):
+    """no_officer in W0 = A2, B1, B2 (A1 had o1): Σw 8, p = 5/8. z: A1 0 (outside the domain, but
+    still one of stratum A's two PSUs), A2 1.125/8, B1 −0.25/8, B2 −0.875/8. Subsetting instead
+    would leave stratum A a single PSU and drop its share of the variance."""
+    row = trust(con, "W0", "UA", "no_officer", "trust")
+    z_a = [0.0, 1.125 / 8]
+    z_b = [-0.25 / 8, -0.875 / 8]
+    v = sum(2 * sum((z - sum(zs) / 2) ** 2 for z in zs) for zs in (z_a, z_b))
+    assert row["share"] == pytest.approx(5 / 8)
+    assert row["se"] == pytest.approx(math.sqrt(v), abs=1e-12)
+    assert row["df"] == 2  # the design's df, not the domain's
+    oblast_a = trust(con, "W0", OBL_A, "all", "trust")  # a stratum alone: df = n_h − 1
+    assert oblast_a["share"] == pytest.approx(0.8)
+    assert oblast_a["se"] == pytest.approx(math.sqrt(2 * (0.12**2 + 0.12**2)), abs=1e-12)
+    assert oblast_a["df"] == 1
+
+
+def test_gap_between_the_groups_is_a_domain_difference(con):
+    """W0: has_officer = A1 alone (p 1/2, its z is 0 in every PSU), no_officer p 5/8: the gap's
+    z per PSU is −z_no, so its variance is no_officer's; a real covariance enters when a PSU holds
+    both groups (tests/test_trust_design.py checks that against the groups' joint z)."""
+    row = one(con, "SELECT * FROM trust_gaps WHERE wave = 'W0' AND scope_katottg = 'UA' AND metric = 'trust'")
+    no = trust(con, "W0", "UA", "no_officer", "trust")
+    assert row["gap"] == pytest.approx(0.5 - 5 / 8)
+    assert row["se"] == pytest.approx(no["se"], abs=1e-12)
+    assert (row["df"], row["reporting"], row["is_significant"]) == (2, "too_few", False)
+    assert row["p_value"] == pytest.approx(2 * t_dist.sf(0.125 / no["se"], 2))
 
 
 def test_wave_changes(con):
-    w1 = trust(con, "W1", "UA", "all", "trust")
-    w2 = trust(con, "W2", "UA", "all", "trust")
     row = one(
         con,
         "SELECT * FROM wave_changes WHERE wave = 'W2' AND scope_katottg = 'UA' AND grp = 'all'"
         " AND metric = 'trust'",
     )
     assert row["prev_wave"] == "W1"
-    assert w2["share"] == pytest.approx(2 / 3)
+    assert trust(con, "W2", "UA", "all", "trust")["share"] == pytest.approx(2 / 3)
     assert row["change"] == pytest.approx(2 / 3 - 0.6)
-    se_change = math.sqrt(w1["se"] ** 2 + w2["se"] ** 2)
-    assert row["se_change"] == pytest.approx(se_change)
-    assert row["is_significant"] is (abs((2 / 3 - 0.6) / se_change) > 1.96)
+    # both waves' se are 0 (one PSU per stratum): no test, no flag — and too few responses anyway
+    assert (row["se_change"], row["p_value"], row["is_significant"], row["reporting"]) == (0, None, False, "too_few")
+
+
+def test_benjamini_hochberg_over_the_comparisons_of_one_table():
+    """Three shown changes of one scope and metric with p = 0.01, 0.04, 0.30 (t at df 50); a
+    change with se 0 and a change of a too-few group take no part. BH by hand, m = 3:
+    0.30·3/3 = 0.30; 0.04·3/2 = 0.06; 0.01·3/1 = 0.03 — at FDR 5 % only the first is flagged,
+    where an unadjusted 5 % test would flag two."""
+    db = duckdb.connect(":memory:")
+    reporting.prepare(db)
+    p_values, se, df = (0.01, 0.04, 0.30), 0.02, 50
+    shares = [0.5]
+    for p in p_values:
+        shares.append(shares[-1] + t_dist.isf(p / 2, df) * se * math.sqrt(2))
+    rows = [(f"W{i}", date(2020 + i, 1, 1), "all", s, se, "reportable") for i, s in enumerate(shares)]
+    rows += [(f"W{i}", date(2020 + i, 1, 1), "has_officer", 0.4 + 0.1 * i, 0.0, "reportable") for i in range(2)]
+    rows += [(f"W{i}", date(2020 + i, 1, 1), "no_officer", 0.1 + 0.5 * i, 0.01, ["reportable", "too_few"][i])
+             for i in range(2)]
+    db.execute("CREATE TABLE trust_summary (wave VARCHAR, wave_start DATE, scope_katottg VARCHAR, grp VARCHAR,"
+               " metric VARCHAR, share DOUBLE, se DOUBLE, df INTEGER, reporting VARCHAR)")
+    for wave, start, grp, share, s, rep in rows:
+        db.execute("INSERT INTO trust_summary VALUES (?, ?, 'UA', ?, 'trust', ?, ?, ?, ?)",
+                   [wave, start, grp, share, s, df, rep])
+    db.execute((schema.SQL_DIR / "derived_60_wave_changes.sql").read_text(encoding="utf-8"))
+    got = db.execute("SELECT grp, wave, p_value, p_adjusted, is_significant FROM wave_changes ORDER BY grp, wave"
+                     ).fetchall()
+    assert [(g, w) for g, w, *_ in got] == [("all", "W1"), ("all", "W2"), ("all", "W3"),
+                                            ("has_officer", "W1"), ("no_officer", "W1")]
+    assert [r[2] for r in got[:3]] == [pytest.approx(p) for p in p_values]
+    assert [r[3] for r in got[:3]] == [pytest.approx(0.03), pytest.approx(0.06), pytest.approx(0.30)]
+    assert [r[4] for r in got] == [True, False, False, False, False]
+    assert got[3][2:4] == (None, None)  # se 0: no p-value, no flag
+    assert got[4][3] is None  # too few responses: not among the table's comparisons
 
 
 # ---------------------------------------------------------------- officer_overlaps
@@ -560,7 +648,9 @@ def test_every_derived_table_and_view_is_tested(con):
 def test_a_share_outside_0_to_1_or_a_missing_key_stops_the_build():
     db = duckdb.connect(":memory:")
     db.execute("CREATE TABLE trust_summary AS SELECT 'W1' AS wave, 'UA' AS scope_katottg, 'all' AS grp, "
-               "'trust' AS metric, 1.5 AS share, 0.9 AS ci_low, 1.0 AS ci_high, 10 AS n_unweighted")
+               "'trust' AS metric, 1.5 AS share, 0.9 AS ci_low, 1.0 AS ci_high, 10 AS n_unweighted, "
+               "8.0 AS n_effective, 0.05 AS se, 4 AS df, 6 AS n_psu, 0.2 AS max_psu_weight_share, "
+               "0.3 AS city_100k_weight_share, 'reportable' AS reporting")
     checks = [c for c in schema.DERIVED_CHECKS if c.table == "trust_summary"]
     with pytest.raises(schema.DerivedCheckError, match=r"trust_summary\.share: 1 value\(s\) outside 0\.0\.\.1\.0"):
         schema.check_derived(db, checks)

@@ -45,7 +45,7 @@ def dynamic_keys() -> list[str]:
     keys += [f"metric.{m}" for m in overview.PUBLISHED_METRICS]
     keys += [f"event.{e}" for e in rollout.EVENTS]
     keys += [f"kpi.{k}" for k in overview.KPI_COLUMNS] + [f"kpi.{k}_help" for k in overview.KPI_COLUMNS]
-    keys += ["kpi.trust_covered", "kpi.trust_not_covered"]
+    keys += [f"kpi.trust_{grp}" for grp in overview.TRUST_GROUPS]
     keys += [f"{family}.{code}" for family, terms in vocabulary.FAMILIES.items() for code in terms.codes]
     keys += [f"nav.{p}" for p in ("overview", "coverage_map", "rollout", "trust", "planning", "hromada",
                                   "data_quality")]

@@ -107,7 +107,8 @@ def test_parse_geometry_keeps_only_the_code():
 
 @pytest.mark.parametrize("metric", maps.METRICS)
 def test_each_hromada_drawn_once_and_geometry_sent_once(metric):
-    cov = _tiny_cov().assign(trust_share=[0.5, 0.6, None, 0.4, None], trust_too_few=[False, False, True, False, False])
+    cov = _tiny_cov().assign(trust_share=[0.5, 0.6, None, 0.4, None], trust_too_few=[False, False, True, False, False],
+                             trust_reporting=["reportable", "caution", "too_few", "reportable", None])
     fig = maps.coverage_figure(cov, geometry.parse_geometry(TINY_LAYER), lang="uk", spec=MapSpec(metric=metric))
     locs = _locations(fig)
     assert sorted(locs) == sorted(cov["katottg"])

@@ -4,12 +4,11 @@ import time
 
 import streamlit as st
 
-from monitor import app_state, coverage, profile, trust
+from monitor import app_state, coverage, profile, survey, trust
 from monitor.db import NATIONAL
 from monitor.figures import maps
 from monitor.formatting import fmt_date, fmt_int, fmt_month
 from monitor.i18n import t
-from monitor.settings import min_effective_n
 
 lang = app_state.lang()
 app_state.page_header("nav.coverage_map", "map.question")
@@ -102,7 +101,7 @@ st.caption(t("map.attribution", lang))
 territory_note = app_state.data(coverage.territory_list).note(lang)
 st.caption(territory_note)
 if metric == "trust":
-    st.caption(t("map.trust_note", lang, min_n=fmt_int(min_effective_n(), lang)))
+    st.caption(t("map.trust_note", lang) + " " + survey.rule_note(app_state.data(survey.reporting_rule), lang))
 n_without = scope.without_geometry(cov_all)
 if n_without:
     st.caption(t("map.no_geometry", lang, n=fmt_int(n_without, lang)))

@@ -2,11 +2,9 @@
 
 import streamlit as st
 
-from monitor import app_state, coverage, profile, trust
+from monitor import app_state, coverage, profile, survey, trust
 from monitor.figures.profile import officers_figure, status_figure
-from monitor.formatting import fmt_int
 from monitor.i18n import t
-from monitor.settings import min_effective_n
 
 lang = app_state.lang()
 app_state.page_header("nav.hromada", "profile.question")
@@ -83,7 +81,7 @@ st.subheader(t("profile.trust", lang, oblast=card.oblast_name))
 oblast_trust = app_state.data(trust.latest_waves, card.oblast_katottg, 4)
 table_or_note("trust", oblast_trust, profile.oblast_trust_table, "profile.no_trust")
 if not oblast_trust.empty:
-    st.caption(t("profile.trust_note", lang, min_n=fmt_int(min_effective_n(), lang)))
+    st.caption(t("profile.trust_note", lang) + " " + survey.rule_note(app_state.data(survey.reporting_rule), lang))
 
 st.subheader(t("profile.peers", lang, type=card.type_label, band=card.size_band))
 peer_df = app_state.data(profile.peers, code, as_of)

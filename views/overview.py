@@ -25,6 +25,7 @@ for col, tile in zip([*row1, *row2[:3]], [*kpi_tiles, *trust_tiles], strict=True
         app_state.show_tile(tile)
 with row2[3]:
     st.caption(t("overview.trust_note", lang))
+    st.caption(t("trust.causal_note", lang))
 st.caption(app_state.data(coverage.territory_list).note(lang))
 
 # ---------------------------------------------------------------- map and national line

@@ -2,12 +2,10 @@
 
 import streamlit as st
 
-from monitor import app_state, trust
+from monitor import app_state, survey, trust
 from monitor.db import NATIONAL
 from monitor.figures.trust import trend_figure
-from monitor.formatting import fmt_int
 from monitor.i18n import t
-from monitor.settings import min_effective_n
 
 lang = app_state.lang()
 app_state.page_header("nav.trust", "trust.question")
@@ -26,13 +24,15 @@ metric = app_state.url_select(
 with c_polls:
     show_polls = st.toggle(t("trust.show_polls", lang), value=True, key="trust_polls", disabled=metric != "trust")
 
-series = trust.mark_reportable(app_state.data(trust.trust_series, scope, metric))
+series = trust.mark_shown(app_state.data(trust.trust_series, scope, metric))
+rule = app_state.data(survey.reporting_rule)
+gaps = app_state.data(trust.gap_series, scope, metric)
 if series.empty:
     st.info(t("trust.no_data", lang))
     st.stop()
 
 st.subheader(t("trust.latest", lang, wave=trust.latest_wave(series)))
-for col, tile in zip(st.columns(4), trust.latest_tiles(series, lang), strict=True):
+for col, tile in zip(st.columns(4), trust.latest_tiles(series, gaps, lang), strict=True):
     if tile is not None:
         with col:
             app_state.show_tile(tile)
@@ -46,7 +46,7 @@ fig = trend_figure(
 )
 app_state.plotly(fig, key="trust_trend")
 st.caption(t("trust.causal_note", lang))
-st.caption(t("trust.method_note", lang, min_n=fmt_int(min_effective_n(), lang)))
+st.caption(trust.method_note(rule, lang))
 if polls is not None:
     st.caption(t("trust.polls_note", lang))
 

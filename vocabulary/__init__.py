@@ -10,6 +10,7 @@ per code in display order, with its Ukrainian and English label and what else be
     hromada_types.toml       registry types of hromada
     territory_statuses.toml  statuses from the official list of occupied / hostilities territories
     survey_groups.toml       groups of trust-survey respondents
+    survey_reporting.toml    how a survey figure may be shown (reporting rule: config/reporting.toml)
     age_groups.toml          age bands of respondents
     reject_reasons.toml      why a row of a programme file was set aside
     file_kinds.toml          kinds of input file, with the keys of the programme tables
@@ -99,6 +100,7 @@ STATION_KINDS = _load("station_kinds")
 HROMADA_TYPES = _load("hromada_types")
 TERRITORY_STATUSES = _load("territory_statuses")
 SURVEY_GROUPS = _load("survey_groups")
+SURVEY_REPORTING = _load("survey_reporting")
 AGE_GROUPS = _load("age_groups")
 REJECT_REASONS = _load("reject_reasons")
 FILE_KINDS = _load("file_kinds")
@@ -110,6 +112,7 @@ FAMILIES: dict[str, Terms] = {
     "hromada_type": HROMADA_TYPES,
     "territory": TERRITORY_STATUSES,
     "group": SURVEY_GROUPS,
+    "reporting": SURVEY_REPORTING,
     "age_group": AGE_GROUPS,
     "reason": REJECT_REASONS,
     "kind": FILE_KINDS,

@@ -26,9 +26,10 @@ import plotly.graph_objects as go
 
 import vocabulary
 from monitor.coverage import ASSESSABLE_STATUSES, STATUSES, MapScope, status_label
-from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct, plotly_separators
+from monitor.formatting import fmt_date, fmt_int, fmt_num, plotly_separators
 from monitor.geometry import UKRAINE_VIEW, View, feature_subset, geometry_ids, is_country_view, view_for_bounds
 from monitor.i18n import name_col, t
+from monitor.survey import value_text
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 # What the map can colour hromadas by: metric -> column of the hromada rows (None: the status).
@@ -129,7 +130,7 @@ def coverage_figure(cov: pd.DataFrame, geometry: dict | str, lang: str, spec: Ma
     axis; hromadas without a value and not-assessable ones in flat greys with their own legend.
 
     cov: monitor.coverage.coverage_on rows of the hromadas to draw (those with geometry); for
-    metric 'trust' also trust_share / trust_too_few (monitor.trust.with_oblast_trust).
+    metric 'trust' also trust_share / trust_too_few / trust_reporting (monitor.trust.with_oblast_trust).
     geometry: the hromada FeatureCollection (dict) or a relative URL to it. The OSM attribution
     is an annotation in the map's corner. spec: what else to draw (default: MapSpec()).
     """
@@ -400,7 +401,7 @@ def hover_data(cov: pd.DataFrame, lang: str) -> list[list[str]]:
         if getattr(row, "is_large_urban", False) and row.status != "outside_programme":
             extra.append(t("map.hover.large_urban", lang))
         if has_trust and (bool(row.trust_too_few) or pd.notna(row.trust_share)):
-            value = t("map.too_few", lang) if bool(row.trust_too_few) else fmt_pct(row.trust_share, lang)
+            value = value_text(row.trust_share, row.trust_reporting, lang)
             extra.append(t("map.hover.trust", lang, value=value))
         out.append(
             [

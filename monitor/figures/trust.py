@@ -1,5 +1,6 @@
 """Trust by survey wave: shares with 95 % intervals per group, the waves with too few responses,
-marked changes, and the national polls and POG claims beside them (plotly; pure)."""
+the figures to use with caution (hollow markers), marked changes, and the national polls and POG
+claims beside them (plotly; pure)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from monitor.i18n import t
 # Okabe–Ito, and each group also has its own marker symbol and line dash.
 GROUP_STYLE = {
     "all": ("#000000", "circle", "solid"),
-    "covered": ("#0072B2", "square", "solid"),
-    "not_covered": ("#D55E00", "diamond", "dash"),
+    "has_officer": ("#0072B2", "square", "solid"),
+    "no_officer": ("#D55E00", "diamond", "dash"),
 }
 LEGEND_KEY_COLOUR = "#555555"
 TOO_FEW_SYMBOL = "x-thin-open"
@@ -36,19 +37,22 @@ def trend_figure(
     title: str = "",
 ) -> go.Figure:
     """Shares by wave with 95 % intervals (error bars), one line per group; a wave whose value is
-    too few responses has no point (a gap in the line) but keeps its hover text on a hollow
-    marker at the axis; significant wave-to-wave changes get a star; polls as grey crosses and
-    POG-claims as separate labelled markers.
+    too few responses has no point (a gap in the line) but keeps its hover text on a cross at the
+    axis; a value to use with caution has a hollow marker (legend key and hover say so);
+    significant wave-to-wave changes get a star; polls as grey crosses and POG-claims as
+    separate labelled markers.
 
-    series: a monitor.trust.mark_reportable() frame; polls: monitor.trust.national_polls().
+    series: a monitor.trust.mark_shown() frame; polls: monitor.trust.national_polls().
     """
     fig = go.Figure()
     for grp in groups:
         part = series[series["grp"] == grp].sort_values(["wave_start", "wave"])
         if not part.empty:
             fig.add_traces(_group_traces(part, grp, lang))
-    if not series["is_reportable"].all():
-        fig.add_trace(_legend_key(t("trust.too_few", lang), _too_few_marker(LEGEND_KEY_COLOUR)))
+    if not series["is_shown"].all():
+        fig.add_trace(_legend_key(t("reporting.too_few", lang), _too_few_marker(LEGEND_KEY_COLOUR)))
+    if series["is_caution"].any():
+        fig.add_trace(_legend_key(t("trust.legend_caution", lang), _caution_marker(LEGEND_KEY_COLOUR)))
     if any(series["is_marked_change"]):
         fig.add_trace(_legend_key(t("trust.legend_sig", lang), _marked_marker(LEGEND_KEY_COLOUR)))
     if polls is not None and len(polls):
@@ -75,12 +79,13 @@ def _group_traces(part: pd.DataFrame, grp: str, lang: str) -> list[go.Scatter]:
     traces = [
         go.Scatter(
             x=x,
-            y=part["share"].where(part["is_reportable"]),
+            y=part["share"].where(part["is_shown"]),
             mode="lines+markers",
             name=t(f"group.{grp}", lang),
             legendgroup=grp,
             line={"color": colour, "dash": dash, "width": 2},
-            marker={"symbol": symbol, "size": 8, "color": colour},
+            marker={"symbol": [f"{symbol}-open" if c else symbol for c in part["is_caution"]], "size": 8,
+                    "color": colour, "line": {"width": 1.5, "color": colour}},
             error_y={
                 "type": "data",
                 "symmetric": False,
@@ -95,7 +100,7 @@ def _group_traces(part: pd.DataFrame, grp: str, lang: str) -> list[go.Scatter]:
             connectgaps=False,
         )
     ]
-    few = ~part["is_reportable"].to_numpy()
+    few = ~part["is_shown"].to_numpy()
     if few.any():
         traces.append(go.Scatter(
             x=x[few], y=[0.0] * int(few.sum()), mode="markers", legendgroup=grp, showlegend=False,
@@ -119,6 +124,10 @@ def _too_few_marker(colour: str) -> dict:
     return {"symbol": TOO_FEW_SYMBOL, "size": 9, "color": colour, "line": {"width": 1.5, "color": colour}}
 
 
+def _caution_marker(colour: str) -> dict:
+    return {"symbol": "circle-open", "size": 9, "color": colour, "line": {"width": 1.5, "color": colour}}
+
+
 def _marked_marker(colour: str) -> dict:
     return {"symbol": MARKED_SYMBOL, "size": 11, "color": colour}
 
@@ -135,12 +144,15 @@ def wave_hover(r, lang: str) -> str:
         f"<b>{t(f'group.{r.grp}', lang)}</b>",
         f"{r.wave}: {fmt_date(r.wave_start, lang)} – {fmt_date(r.wave_end, lang)}",
     ]
-    if r.is_reportable:
+    if r.is_shown:
         lines.append(t("trust.hover.value", lang, value=fmt_pct(r.share, lang), low=fmt_pct(r.ci_low, lang),
                        high=fmt_pct(r.ci_high, lang)))
+        if r.is_caution:
+            lines.append(t("reporting.caution", lang))
     else:
-        lines.append(t("trust.too_few", lang))
-    lines.append(t("trust.hover.n", lang, n=fmt_int(r.n_unweighted, lang), n_eff=fmt_num(r.n_effective, lang, 0)))
+        lines.append(t("reporting.too_few", lang))
+    lines.append(t("trust.hover.n", lang, n=fmt_int(r.n_unweighted, lang), n_eff=fmt_num(r.n_effective, lang, 0),
+                   hromadas=fmt_int(r.n_hromadas, lang)))
     if r.is_marked_change:
         lines.append(t("trust.hover.change_sig", lang, change=fmt_signed_pp(r.change, lang)))
     elif pd.notna(r.change):

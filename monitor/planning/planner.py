@@ -215,7 +215,6 @@ def candidates(con: duckdb.DuckDBPyConnection, on_date: str | None = None) -> tu
     short = state[state["is_assessable"] & (state["officers_serving"] < state["required_officers"])].copy()
     short["distance_km"] = nearest_station_km(short, open_stations(con, d))
     trust = universe.oblast_trust(con, d)
-    trust = trust[trust["n_effective"] >= universe.min_effective_n()]
     short["trust_share"] = short["oblast_katottg"].map(dict(zip(trust["oblast_katottg"], trust["share"],
                                                                  strict=True)))
     short["trust_wave"] = short["oblast_katottg"].map(dict(zip(trust["oblast_katottg"], trust["wave"],

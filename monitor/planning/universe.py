@@ -19,8 +19,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from monitor import settings
 from monitor.db import build_info, query
+from monitor.survey import is_shown
 
 # The coverage macro's columns under the names this package uses (the rename lives here only).
 _STATE_COLUMNS = """
@@ -123,22 +123,19 @@ def monthly_states_sql() -> str:
 
 def oblast_trust(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFrame:
     """Per oblast, trust (share, all respondents) of the latest wave started on or before
-    `on_date`, with its Kish effective n. Columns: oblast_katottg, wave, share, n_effective."""
-    return query(
+    `on_date`, where the reporting rule lets that figure be shown (an oblast whose latest figure
+    is "too few responses" has no row). Columns: oblast_katottg, wave, share, n_effective, reporting."""
+    df = query(
         con,
         """
-        SELECT scope_katottg AS oblast_katottg, wave, share, n_effective
+        SELECT scope_katottg AS oblast_katottg, wave, share, n_effective, reporting
         FROM trust_summary
         WHERE metric = 'trust' AND grp = 'all' AND scope_katottg <> 'UA' AND wave_start <= ?::DATE
         QUALIFY row_number() OVER (PARTITION BY scope_katottg ORDER BY wave_start DESC, wave DESC) = 1
         """,
         [on_date],
     )
-
-
-def min_effective_n() -> float:
-    """Below this Kish effective n a survey share is 'too few responses' (the dashboard's setting)."""
-    return settings.min_effective_n()
+    return df[is_shown(df["reporting"])].reset_index(drop=True)
 
 
 def demo_truth(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
