@@ -115,9 +115,12 @@ def _tiles(slide, tiles: list[Tile], top, height):
             )
 
 
-def _table(slide, df, left, top, width, marked: list[int], size: int = 14):
+def _table(slide, df, left, top, width, height, marked: list[int], size: int = 16):
+    """A table in the box (left, top, width, height): the type as large as `size` while every row fits."""
     rows, cols = len(df) + 1, len(df.columns)
-    row_h = Inches(0.2 + size / 72 * 1.15)
+    fit = int((height / Inches(1) / rows - 0.22) * 72 / 1.2)
+    size = max(11, min(size, fit))
+    row_h = Inches(0.22 + size / 72 * 1.2)
     shape = slide.shapes.add_table(rows, cols, left, top, width, row_h * rows)
     table = shape.table
     weights = column_weights(df)
@@ -208,17 +211,17 @@ def _body(slide, s: Slide):
         _tiles(slide, s.tiles, top, tile_h)
         top = top + tile_h + Inches(0.25)
     if s.image is not None and (s.table is not None or s.bullets):
-        left_w = int(inner * 0.58)
+        left_w = int(inner * 0.56)
         _picture(slide, s.image, s.size, MARGIN, top, left_w, bottom - top)
         right = MARGIN + left_w + Inches(0.25)
         if s.table is not None:
-            _table(slide, s.table, right, top, inner - left_w - Inches(0.25), s.marked_rows, size=14)
+            _table(slide, s.table, right, top, inner - left_w - Inches(0.25), bottom - top, s.marked_rows, size=14)
         else:
-            _bullets(slide, right, top, inner - left_w - Inches(0.25), bottom - top, s.bullets, size=16)
+            _bullets(slide, right, top, inner - left_w - Inches(0.25), bottom - top, s.bullets, size=15)
     elif s.image is not None:
         _picture(slide, s.image, s.size, MARGIN, top, inner, bottom - top)
     elif s.table is not None:
-        _table(slide, s.table, MARGIN, top, inner, s.marked_rows, size=14 if len(s.table) > 8 else 16)
+        _table(slide, s.table, MARGIN, top, inner, bottom - top, s.marked_rows, size=16)
     elif s.bullets:
         _bullets(slide, MARGIN, top, inner, bottom - top, s.bullets, size=18 if len(s.bullets) > 4 else 22)
 

@@ -15,12 +15,13 @@ import hashlib
 import logging
 import os
 from contextlib import contextmanager
+from pathlib import Path
 
 import plotly.graph_objects as go
 
 from monitor.figures.maps import TOPOJSON_URL
 
-BROWSER_PATH = "/usr/bin/chromium"
+BROWSER_PATH = str(Path(__file__).with_name("chromium-offline"))  # Debian chromium, background networking off
 # Port 9 (discard) on loopback: nothing listens, so a request routed through it fails at once.
 DEAD_PROXY = "http://127.0.0.1:9"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -42,7 +43,7 @@ class Renderer:
     def __enter__(self) -> Renderer:
         import kaleido
 
-        os.environ.setdefault("BROWSER_PATH", BROWSER_PATH)
+        os.environ["BROWSER_PATH"] = BROWSER_PATH
         for name in ("kaleido", "choreographer", "logistro"):
             logging.getLogger(name).setLevel(logging.WARNING)
         kaleido.start_sync_server(

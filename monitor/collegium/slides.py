@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from monitor import coverage, geometry, overview
 from monitor import trust as trust_mod
-from monitor.collegium.figures_data import NATIONAL, PLAN_OFFICERS, RunData, Scope
+from monitor.collegium.figures_data import NATIONAL, RunData, Scope
 from monitor.figures import maps
 from monitor.figures import trust as trust_fig
 from monitor.figures.common import axis_date_format
@@ -120,6 +120,16 @@ def title_slide(c: PackContext) -> Slide:
         subtitle=c.scope.name,
         bullets=[t("coll.programme", c.lang), t("coll.s.title_as_of", c.lang, as_of=c.d(r.as_of))],
         notes=[t("coll.as_of_note", c.lang, year=r.year, as_of=c.d(r.as_of))],
+        data=pd.DataFrame(
+            {
+                "text": [
+                    t("coll.s.title", c.lang, year=r.year),
+                    c.scope.name,
+                    t("coll.programme", c.lang),
+                    t("coll.s.title_as_of", c.lang, as_of=c.d(r.as_of)),
+                ]
+            }
+        ),
     )
 
 
@@ -237,7 +247,7 @@ def rollout_slide(c: PackContext) -> Slide:
     _chart_style(fig, ROLLOUT[1])
     fig.update_layout(
         xaxis={"tickformat": ".0%", "range": [0, 1.12]},
-        yaxis={"tickfont": {"size": 15}},
+        yaxis={"tickfont": {"size": 14}, "tickmode": "array", "tickvals": names, "ticktext": names},
         legend={"orientation": "h", "y": -0.06, "yanchor": "top", "font": {"size": 16}},
         margin={"l": 10, "r": 20, "t": 30, "b": 10},
         bargap=0.25,
@@ -499,7 +509,7 @@ def officers_slide(c: PackContext) -> Slide:
 # ---------------------------------------------------------------- 9. where the next officers go
 def plan_slide(c: PackContext) -> Slide:
     plan = c.run.plan(c.scope.code)
-    title = t("coll.s.plan", c.lang, n=fmt_int(PLAN_OFFICERS, c.lang))
+    title = t("coll.s.plan", c.lang, n=fmt_int(plan["n_placed"], c.lang))
     chosen = plan["chosen"]
     sub = t("coll.s.plan_sub", c.lang, shown=fmt_int(min(LIST_WITH_TILES, len(chosen)), c.lang))
     tiles = [
