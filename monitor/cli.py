@@ -35,26 +35,22 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # an unexpected fault: still one line, the traceback only with --debug
         if args.debug:
             raise
-        print(
-            f"error: {args.command} failed ({type(exc).__name__}: {exc}); rerun with --debug for details",
-            file=sys.stderr,
-        )
+        print(f"error: {args.command} failed ({type(exc).__name__}: {exc}); rerun with --debug for details",
+              file=sys.stderr)
         return EXIT_FAILED
 
 
 def _parser() -> argparse.ArgumentParser:
     from monitor.planning import effect, planner
 
-    parser = argparse.ArgumentParser(
-        prog="python -m monitor", description="POG Monitor planning figures from the warehouse (read-only)."
-    )
+    parser = argparse.ArgumentParser(prog="python -m monitor",
+                                     description="POG Monitor planning figures from the warehouse (read-only).")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(required=True, metavar="COMMAND", dest="command")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--db", type=Path, default=None, help="database file (default data/processed/pog.duckdb, env POG_DB)"
-        )
+        p.add_argument("--db", type=Path, default=None,
+                       help="database file (default data/processed/pog.duckdb, env POG_DB)")
         p.add_argument("--json", action="store_true", help="one JSON object on stdout")
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
 
@@ -62,15 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     common(plan)
     plan.add_argument("--n", type=int, default=50, help="officers to place (default 50)")
     plan.add_argument("--oblast", default=None, help="an oblast's KATOTTG code (default: the whole country)")
-    plan.add_argument(
-        "--weights",
-        default=None,
-        help="weights as name=value,… for "
-        + ", ".join(planner.COMPONENTS)
-        + " (default "
-        + ",".join(f"{k}={v:g}" for k, v in planner.DEFAULT_WEIGHTS.items())
-        + ")",
-    )
+    plan.add_argument("--weights", default=None,
+                      help="weights as name=value,… for " + ", ".join(planner.COMPONENTS)
+                      + " (default " + ",".join(f"{k}={v:g}" for k, v in planner.DEFAULT_WEIGHTS.items()) + ")")
     plan.set_defaults(handler=cmd_plan)
 
     fc = sub.add_parser("forecast", help="when 95 / 99 / 100 %% of hromadas have an officer (P10 / P50 / P90)")
@@ -84,9 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     ef.set_defaults(handler=cmd_effect)
 
     co = sub.add_parser("collegium", help="the year's collegium pack: slides (PPTX), print (PDF), workbook (XLSX)")
-    co.add_argument(
-        "--db", type=Path, default=None, help="database file (default data/processed/pog.duckdb, env POG_DB)"
-    )
+    co.add_argument("--db", type=Path, default=None,
+                    help="database file (default data/processed/pog.duckdb, env POG_DB)")
     co.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     co.add_argument("--year", type=int, required=True, help="the year reported (its 31 December, or the data's date)")
     co.add_argument("--lang", choices=["uk", "en"], default="uk")
@@ -151,11 +140,8 @@ def _check_oblast(con, code: str | None, allow_national: bool = False) -> str | 
 
     if code is None or (allow_national and code == "UA"):
         return code
-    known = set(
-        query(con, f"SELECT oblast_katottg FROM oblasts WHERE {universe.in_programme_sql('oblast_katottg')}")[
-            "oblast_katottg"
-        ]
-    )  # noqa: S608 - a constant of monitor.planning.universe
+    known = set(query(con, f"SELECT oblast_katottg FROM oblasts WHERE {universe.in_programme_sql('oblast_katottg')}")
+                ["oblast_katottg"])  # noqa: S608 - a constant of monitor.planning.universe
     if code not in known:
         raise UsageError(f"unknown oblast code {code!r} (an oblast's KATOTTG code, e.g. UA05000000000010236)")
     return code
@@ -195,54 +181,22 @@ def cmd_plan(args) -> int:
         result = planner.plan(con, args.n, weights, oblast)
     finally:
         con.close()
-    cols = [
-        "first_step",
-        "katottg",
-        "name_uk",
-        "name_en",
-        "oblast_katottg",
-        "population_count",
-        "officers_serving",
-        "required_officers",
-        "officers_added",
-        "residents_gained",
-        "score",
-        "need_residents",
-        "area_km2",
-        "distance_km",
-        "has_memorandum",
-        "trust_share",
-        *[f"c_{k}" for k in planner.COMPONENTS],
-    ]
-    obj = {
-        k: result[k]
-        for k in (
-            "as_of",
-            "oblast",
-            "n_requested",
-            "n_placed",
-            "gap_in_scope",
-            "weights",
-            "weights_normalised",
-            "what_if",
-        )
-    }
+    cols = ["first_step", "katottg", "name_uk", "name_en", "oblast_katottg", "population_count", "officers_serving",
+            "required_officers", "officers_added", "residents_gained", "score", "need_residents", "area_km2",
+            "distance_km", "has_memorandum", "trust_share", *[f"c_{k}" for k in planner.COMPONENTS]]
+    obj = {k: result[k] for k in ("as_of", "oblast", "n_requested", "n_placed", "gap_in_scope", "weights",
+                                  "weights_normalised", "what_if")}
     obj["chosen"] = _records(result["chosen"], cols)
     w = result["what_if"]
-    lines = [
-        f"as of {result['as_of']}: {result['n_placed']} of {result['n_requested']} officers placed "
-        f"in {len(result['chosen'])} hromadas ({result['oblast'] or 'whole country'})",
-        f"hromadas with an officer: {w['before_has_officer']} -> {w['after_has_officer']} of {w['assessable']}",
-        f"at required strength:     {w['before_at_required']} -> {w['after_at_required']} of {w['assessable']}",
-        f"residents served (strength-weighted): {w['before_residents_served']:,.0f} -> "
-        f"{w['after_residents_served']:,.0f} of {w['population_assessable']:,.0f}",
-        f"officers short: {w['before_gap']} -> {w['after_gap']}",
-        "",
-    ]
-    lines += [
-        f"{int(r.first_step):4d}  +{r.officers_added}  score {r.score:.3f}  {r.katottg}  {r.name_en}"
-        for r in result["chosen"].itertuples(index=False)
-    ]
+    lines = [f"as of {result['as_of']}: {result['n_placed']} of {result['n_requested']} officers placed "
+             f"in {len(result['chosen'])} hromadas ({result['oblast'] or 'whole country'})",
+             f"hromadas with an officer: {w['before_has_officer']} -> {w['after_has_officer']} of {w['assessable']}",
+             f"at required strength:     {w['before_at_required']} -> {w['after_at_required']} of {w['assessable']}",
+             f"residents served (strength-weighted): {w['before_residents_served']:,.0f} -> "
+             f"{w['after_residents_served']:,.0f} of {w['population_assessable']:,.0f}",
+             f"officers short: {w['before_gap']} -> {w['after_gap']}", ""]
+    lines += [f"{int(r.first_step):4d}  +{r.officers_added}  score {r.score:.3f}  {r.katottg}  {r.name_en}"
+              for r in result["chosen"].itertuples(index=False)]
     _emit(obj, args.json, lines)
     return 0
 
@@ -259,34 +213,16 @@ def cmd_forecast(args) -> int:
     ms = result["milestones"]
     if scope:
         ms = ms[ms["scope_katottg"] == scope]
-    cols = [
-        "scope_katottg",
-        "milestone",
-        "kind",
-        "share",
-        "total",
-        "current",
-        "target",
-        "status",
-        "p10",
-        "p50",
-        "p90",
-        "p10_date",
-        "p50_date",
-        "p90_date",
-        "national_pace",
-    ]
+    cols = ["scope_katottg", "milestone", "kind", "share", "total", "current", "target", "status", "p10", "p50", "p90",
+            "p10_date", "p50_date", "p90_date", "national_pace"]
     obj = {k: result[k] for k in ("as_of", "n_sims", "horizon", "seed", "pace_months")}
     obj["milestones"] = _records(ms, cols)
-    lines = [
-        f"as of {result['as_of']}: pace of the last {result['pace_months']} months, {result['n_sims']} "
-        f"simulations, horizon {result['horizon']} months (P10 / P50 / P90 months from now)"
-    ]
+    lines = [f"as of {result['as_of']}: pace of the last {result['pace_months']} months, {result['n_sims']} "
+             f"simulations, horizon {result['horizon']} months (P10 / P50 / P90 months from now)"]
     for r in ms.itertuples(index=False):
         span = " / ".join("-" if not math.isfinite(v) else f"{v:.0f}" for v in (r.p10, r.p50, r.p90))
-        lines.append(
-            f"{r.scope_katottg}  {r.milestone:13s} {r.current:5d} of {r.target:5d} needed  {r.status:18s} {span}"
-        )
+        lines.append(f"{r.scope_katottg}  {r.milestone:13s} {r.current:5d} of {r.target:5d} needed  "
+                     f"{r.status:18s} {span}")
     _emit(obj, args.json, lines)
     return 0
 
@@ -313,22 +249,13 @@ def cmd_effect(args) -> int:
         "se_pp": _pp(o["se"]),
         "p_value": o["p_value"],
         "event_study": [
-            {
-                "event_time": int(r.event_time),
-                "estimate_pp": _pp(r.estimate),
-                "ci95_pp": [_pp(r.ci_low), _pp(r.ci_high)],
-                "n_cohorts": int(r.n_cohorts),
-                "is_pre": bool(r.is_pre),
-                "is_reference": bool(r.is_reference),
-                "shown": bool(r.shown),
-            }
+            {"event_time": int(r.event_time), "estimate_pp": _pp(r.estimate),
+             "ci95_pp": [_pp(r.ci_low), _pp(r.ci_high)], "n_cohorts": int(r.n_cohorts), "is_pre": bool(r.is_pre),
+             "is_reference": bool(r.is_reference), "shown": bool(r.shown)}
             for r in es.itertuples(index=False)
         ],
-        "cross_check": {
-            "estimator": est["cross_check_estimator"],
-            "estimate_pp": _pp(c["estimate"]),
-            "ci95_pp": [_pp(c["ci_low"]), _pp(c["ci_high"])],
-        },
+        "cross_check": {"estimator": est["cross_check_estimator"], "estimate_pp": _pp(c["estimate"]),
+                        "ci95_pp": [_pp(c["ci_low"]), _pp(c["ci_high"])]},
         "n_hromadas": est["n_hromadas"],
         "n_treated_hromadas": est["n_treated_hromadas"],
         "n_waves": est["n_waves"],
@@ -338,20 +265,16 @@ def cmd_effect(args) -> int:
         "planted_pp": _pp(est["planted"]) if est["planted"] is not None else None,
     }
     low, high = obj["ci95_pp"]
-    lines = [
-        f"{est['metric']}: {obj['estimate_pp']:+.1f} pp (95% {low:+.1f} to {high:+.1f}) - {est['estimator']}",
-        f"cross-check {c['estimate'] * 100:+.1f} pp (95% {c['ci_low'] * 100:+.1f} to {c['ci_high'] * 100:+.1f}) "
-        f"- {est['cross_check_estimator']}",
-        f"{est['n_hromadas']} hromadas ({est['n_treated_hromadas']} with an officer), {est['n_waves']} waves, "
-        f"{est['n_respondents']} responses",
-    ]
+    lines = [f"{est['metric']}: {obj['estimate_pp']:+.1f} pp (95% {low:+.1f} to {high:+.1f}) - {est['estimator']}",
+             f"cross-check {c['estimate'] * 100:+.1f} pp (95% {c['ci_low'] * 100:+.1f} to {c['ci_high'] * 100:+.1f}) "
+             f"- {est['cross_check_estimator']}",
+             f"{est['n_hromadas']} hromadas ({est['n_treated_hromadas']} with an officer), {est['n_waves']} waves, "
+             f"{est['n_respondents']} responses"]
     if est["planted"] is not None:
         lines.append(f"demo data: planted effect {obj['planted_pp']:+.1f} pp")
-    lines += [
-        f"  e={int(r.event_time):+3d}  {r.estimate * 100:+6.1f} pp  "
-        f"({r.ci_low * 100:+.1f} to {r.ci_high * 100:+.1f})  cohorts {int(r.n_cohorts)}"
-        for r in es[es["shown"] & ~es["is_reference"]].itertuples(index=False)
-    ]
+    lines += [f"  e={int(r.event_time):+3d}  {r.estimate * 100:+6.1f} pp  "
+              f"({r.ci_low * 100:+.1f} to {r.ci_high * 100:+.1f})  cohorts {int(r.n_cohorts)}"
+              for r in es[es["shown"] & ~es["is_reference"]].itertuples(index=False)]
     _emit(obj, args.json, lines)
     return 0
 
