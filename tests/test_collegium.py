@@ -310,3 +310,19 @@ def test_cli_refuses_bad_choices_in_one_line(demo_db, tmp_path, capsys):
     )
     assert "UA99" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_page_makes_the_pack_in_one_click(app_db):
+    """The Collegium page: choose year, area and language, one button, three downloads."""
+    from tests import apptest
+
+    at = apptest.run_page("views/collegium.py", "uk")
+    assert [s.label for s in at.selectbox] == [t("coll.year", "uk"), t("coll.scope", "uk"), t("coll.lang", "uk")]
+    at.selectbox(key="coll_year").set_value(YEAR)
+    at.selectbox(key="coll_scope").set_value(OBLAST)
+    at.selectbox(key="coll_lang").set_value("en")
+    at.button(key="coll_make").click().run(timeout=300)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.success and "12" in at.success[0].value
+    downloads = [el for el in at.get("download_button")]
+    assert len(downloads) == 3

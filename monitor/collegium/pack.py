@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from monitor.collegium import deck, pdf, workbook
-from monitor.collegium.figures_data import NATIONAL, RunData
+from monitor.collegium.figures_data import NATIONAL, PackInputError, RunData, pack_as_of
 from monitor.collegium.images import Renderer
 from monitor.collegium.slides import Slide, pack_slides
 from monitor.formatting import fmt_date, fmt_datetime
@@ -123,3 +123,31 @@ def make_packs(
         if own:
             r.__exit__(None, None, None)
     return packs
+
+
+def pack_for_page(db_path: str, year: int, scope: str, lang: str) -> Pack:
+    """One pack for the Collegium page: its own read-only connection and browser (the page caches
+    the result per database build and choice)."""
+    from monitor import db
+
+    con = db.connect(db_path)
+    try:
+        run = RunData(con, year)
+        with Renderer() as r:
+            return make_pack(run, run.check_oblast(scope), lang, r)
+    finally:
+        con.close()
+
+
+def years(warehouse_as_of: str) -> list[int]:
+    """The years a pack can report: from the programme's start (2019) to the warehouse's year, latest first."""
+    last = int(warehouse_as_of[:4]) if warehouse_as_of[:4].isdigit() else 2019
+    return list(range(last, 2018, -1))
+
+
+def pack_as_of_text(year: int, warehouse_as_of: str, lang: str) -> str:
+    """The date a year's pack reports on, as text ('' when the year cannot be reported)."""
+    try:
+        return fmt_date(pack_as_of(year, warehouse_as_of), lang)
+    except PackInputError:
+        return ""
