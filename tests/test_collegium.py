@@ -264,7 +264,10 @@ def test_workbook_has_the_choices_and_every_slide_table(built):
             if s.data is None or s.data.empty:
                 continue
             sheet = pd.read_excel(
-                io.BytesIO(p.files["xlsx"]), sheet_name=workbook.sheet_name(n, s.key), header=workbook.TABLE_HEADER_ROW
+                engine="openpyxl",
+                io=io.BytesIO(p.files["xlsx"]),
+                sheet_name=workbook.sheet_name(n, s.key),
+                header=workbook.TABLE_HEADER_ROW,
             )
             assert len(sheet) == len(s.data), s.key
             assert list(sheet.columns) == [str(c) for c in s.data.columns]

@@ -18,13 +18,19 @@ years = pack.years(app_state.as_of_date())
 scopes = {c: n for c, n in app_state.scope_options(lang).items() if not c.startswith(OUTSIDE_PROGRAMME)}
 c_year, c_scope, c_lang = st.columns([1, 3, 1])
 with c_year:
-    year = st.selectbox(t("coll.year", lang), years, index=min(1, len(years) - 1) if len(years) > 1 else 0,
-                        key="coll_year")
+    year = st.selectbox(
+        t("coll.year", lang), years, index=min(1, len(years) - 1) if len(years) > 1 else 0, key="coll_year"
+    )
 with c_scope:
     scope = st.selectbox(t("coll.scope", lang), list(scopes), format_func=scopes.get, key="coll_scope")
 with c_lang:
-    pack_lang = st.selectbox(t("coll.lang", lang), list(LANGS), index=list(LANGS).index(lang),
-                             format_func=lambda x: {"uk": "Українська", "en": "English"}[x], key="coll_lang")
+    pack_lang = st.selectbox(
+        t("coll.lang", lang),
+        list(LANGS),
+        index=list(LANGS).index(lang),
+        format_func=lambda x: {"uk": "Українська", "en": "English"}[x],
+        key="coll_lang",
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -50,10 +56,14 @@ made = st.session_state.get("coll_pack")
 if made and made[0] == choice:
     files, names, n_slides, seconds = made[1]
     st.success(t("coll.done", lang, seconds=f"{seconds:.0f}", slides=n_slides))
-    mimes = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-             "pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    mimes = {
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
     for col, fmt in zip(st.columns(3), pack.FORMATS, strict=True):
         with col:
-            st.download_button(t(f"coll.download_{fmt}", lang), files[fmt], file_name=names[fmt], mime=mimes[fmt],
-                               key=f"coll_dl_{fmt}")
+            st.download_button(
+                t(f"coll.download_{fmt}", lang), files[fmt], file_name=names[fmt], mime=mimes[fmt], key=f"coll_dl_{fmt}"
+            )
 st.caption(t("coll.as_of_note", lang, year=year, as_of=pack.pack_as_of_text(year, app_state.as_of_date(), lang)))

@@ -118,9 +118,9 @@ def _tiles(slide, tiles: list[Tile], top, height):
 def _table(slide, df, left, top, width, height, marked: list[int], size: int = 16):
     """A table in the box (left, top, width, height): the type as large as `size` while every row fits."""
     rows, cols = len(df) + 1, len(df.columns)
-    fit = int((height / Inches(1) / rows - 0.22) * 72 / 1.2)
+    fit = int((height / Inches(1) / rows - 0.12) * 72 / 1.25)
     size = max(11, min(size, fit))
-    row_h = Inches(0.22 + size / 72 * 1.2)
+    row_h = Inches(0.12 + size / 72 * 1.25)
     shape = slide.shapes.add_table(rows, cols, left, top, width, row_h * rows)
     table = shape.table
     weights = column_weights(df)
@@ -207,7 +207,7 @@ def _body(slide, s: Slide):
     inner = WIDTH - 2 * MARGIN
     top, bottom = BODY_TOP, BODY_BOTTOM
     if s.tiles:
-        tile_h = Inches(2.2) if s.table is None and not s.bullets else Inches(1.9)
+        tile_h = Inches(2.2) if s.table is None and not s.bullets else Inches(1.75)
         _tiles(slide, s.tiles, top, tile_h)
         top = top + tile_h + Inches(0.25)
     if s.image is not None and (s.table is not None or s.bullets):

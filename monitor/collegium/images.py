@@ -56,7 +56,7 @@ class Renderer:
 
         kaleido.stop_sync_server(silence_warnings=True)
 
-    def png(self, fig: go.Figure, width: int, height: int, scale: float = 2.6) -> bytes:
+    def png(self, fig: go.Figure, width: int, height: int, scale: float = 2.0) -> bytes:
         """The figure as PNG bytes at width x height CSS pixels (x scale); raises ImageError."""
         import kaleido
 

@@ -32,7 +32,7 @@ LIST_WITH_TILES = 7  # ... on a slide that also has tiles
 FULL = (1150, 540)
 HALF = (640, 500)
 WIDE = (700, 520)
-ROLLOUT = (1000, 600)
+ROLLOUT = (820, 490)
 FONT_SIZE = 16  # chart text: legible when projected
 
 
@@ -222,7 +222,7 @@ def rollout_slide(c: PackContext) -> Slide:
                 name=t("coll.col.now", c.lang, date=c.d(r.as_of)),
                 text=[fmt_pct(v, c.lang, 0) for v in lg["covered_share"]],
                 textposition="outside",
-                textfont={"size": 13},
+                textfont={"size": 12},
             ),
             go.Scatter(
                 y=names,
