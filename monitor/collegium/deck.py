@@ -75,9 +75,12 @@ def _bullets(slide, left, top, width, height, lines: list[str], size: int = 20):
 
 
 def _tiles(slide, tiles: list[Tile], top, height):
+    """A row of tiles; a taller row (a slide of tiles only) gets larger type."""
     n = len(tiles)
     gap = Inches(0.2)
     width = (WIDTH - 2 * MARGIN - gap * (n - 1)) // n
+    tall = height >= Inches(2.6)
+    label_size, change_size, top_value, top_change = (17, 17, 1.2, 2.05) if tall else (15, 15, 0.8, 1.35)
     for i, tile in enumerate(tiles):
         left = MARGIN + i * (width + gap)
         shape = slide.shapes.add_shape(1, left, top, width, height)  # rectangle
@@ -89,15 +92,22 @@ def _tiles(slide, tiles: list[Tile], top, height):
             left + Inches(0.1),
             top + Inches(0.08),
             width - Inches(0.2),
-            Inches(0.75),
+            Inches(0.9),
             tile.label,
-            15,
+            label_size,
             colour=GREY,
         )
         # The value on one line: smaller type for a long number in a narrow tile.
-        size = max(20, min(34, int(width / Inches(1) * 72 / max(len(tile.value), 1) * 1.6)))
+        size = max(20, min(40 if tall else 34, int(width / Inches(1) * 72 / max(len(tile.value), 1) * 1.6)))
         _text(
-            slide, left + Inches(0.1), top + Inches(0.8), width - Inches(0.2), Inches(0.7), tile.value, size, bold=True
+            slide,
+            left + Inches(0.1),
+            top + Inches(top_value),
+            width - Inches(0.2),
+            Inches(0.8),
+            tile.value,
+            size,
+            bold=True,
         )
         change = tile.change_text or tile.note
         if change:
@@ -106,11 +116,11 @@ def _tiles(slide, tiles: list[Tile], top, height):
             _text(
                 slide,
                 left + Inches(0.1),
-                top + Inches(1.45),
+                top + Inches(top_change),
                 width - Inches(0.2),
-                height - Inches(1.5),
+                height - Inches(top_change + 0.05),
                 arrow + change,
-                15,
+                change_size,
                 colour=colour,
             )
 
@@ -207,7 +217,7 @@ def _body(slide, s: Slide):
     inner = WIDTH - 2 * MARGIN
     top, bottom = BODY_TOP, BODY_BOTTOM
     if s.tiles:
-        tile_h = Inches(2.2) if s.table is None and not s.bullets else Inches(1.75)
+        tile_h = Inches(3.2) if s.table is None and not s.bullets else Inches(1.75)
         _tiles(slide, s.tiles, top, tile_h)
         top = top + tile_h + Inches(0.25)
     if s.image is not None and (s.table is not None or s.bullets):
