@@ -325,13 +325,9 @@ def league_slide(c: PackContext) -> Slide:
         t("coll.s.league_sub", c.lang, own=own),
         table=table,
         marked_rows=marked,
-        data=rollout_download(lg),
+        data=lg.copy(),
         notes=notes,
     )
-
-
-def rollout_download(lg: pd.DataFrame) -> pd.DataFrame:
-    return lg.copy()
 
 
 # ---------------------------------------------------------------- 6. trust
