@@ -19,6 +19,7 @@ PAGES = [
     ("views/rollout.py", "nav.rollout", "rollout"),
     ("views/trust.py", "nav.trust", "trust"),
     ("views/planning.py", "nav.planning", "planning"),
+    ("views/collegium.py", "nav.collegium", "collegium"),
     ("views/hromada_profile.py", "nav.hromada", "hromada"),
     ("views/data_quality.py", "nav.data_quality", "data-quality"),
 ]

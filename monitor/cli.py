@@ -1,5 +1,6 @@
 """Command line: ``python -m monitor plan|forecast|effect`` — the planning page's figures as text
-or JSON, read from the warehouse (read-only).
+or JSON, read from the warehouse (read-only); ``python -m monitor collegium`` — the year's
+collegium pack (docs/collegium.md).
 
 Every failure a user can cause prints one line on stderr and exits non-zero; no tracebacks
 (``--debug`` shows them).
@@ -71,6 +72,18 @@ def _parser() -> argparse.ArgumentParser:
     common(ef)
     ef.add_argument("--metric", choices=list(effect.METRICS), default="trust")
     ef.set_defaults(handler=cmd_effect)
+
+    co = sub.add_parser("collegium", help="the year's collegium pack: slides (PPTX), print (PDF), workbook (XLSX)")
+    co.add_argument("--db", type=Path, default=None,
+                    help="database file (default data/processed/pog.duckdb, env POG_DB)")
+    co.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    co.add_argument("--year", type=int, required=True, help="the year reported (its 31 December, or the data's date)")
+    co.add_argument("--lang", choices=["uk", "en"], default="uk")
+    where = co.add_mutually_exclusive_group()
+    where.add_argument("--oblast", default=None, help="an oblast's KATOTTG code (default: the nation)")
+    where.add_argument("--all-oblasts", action="store_true", help="the nation and every oblast, in one run")
+    co.add_argument("--out", type=Path, required=True, help="directory for the files")
+    co.set_defaults(handler=cmd_collegium)
     return parser
 
 
@@ -263,4 +276,28 @@ def cmd_effect(args) -> int:
               f"({r.ci_low * 100:+.1f} to {r.ci_high * 100:+.1f})  cohorts {int(r.n_cohorts)}"
               for r in es[es["shown"] & ~es["is_reference"]].itertuples(index=False)]
     _emit(obj, args.json, lines)
+    return 0
+
+
+def cmd_collegium(args) -> int:
+    import time
+
+    from monitor.collegium import figures_data, pack
+
+    con = _connect(args)
+    start = time.perf_counter()
+    try:
+        run = figures_data.RunData(con, args.year)
+        scopes = None if args.all_oblasts else [args.oblast or figures_data.NATIONAL]
+        packs = pack.make_packs(con, args.year, args.lang, scopes, args.out, run=run)
+    except figures_data.PackInputError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        con.close()
+    for p in packs:
+        print("  ".join(str(args.out / p.names[f]) for f in pack.FORMATS))
+    print(
+        f"{len(packs)} pack(s), {len(packs[0].slides)} slides each, as of {run.as_of}"
+        f"{' (demo data)' if run.is_demo else ''}, in {time.perf_counter() - start:.1f} s"
+    )
     return 0
