@@ -16,6 +16,7 @@ lang = app_state.lang()
 PAGES = [
     ("views/overview.py", "nav.overview", "overview"),
     ("views/coverage_map.py", "nav.coverage_map", "coverage-map"),
+    ("views/gaps.py", "nav.gaps", "gaps"),
     ("views/rollout.py", "nav.rollout", "rollout"),
     ("views/trust.py", "nav.trust", "trust"),
     ("views/planning.py", "nav.planning", "planning"),
@@ -51,4 +52,6 @@ if not app_state.db_exists():
     app_state.database_missing_message()
     st.stop()
 
+# URL-bound widgets keep their state per page (app_state.url_key): no page reads another's.
+st.session_state[app_state.PAGE_KEY] = page.url_path
 page.run()

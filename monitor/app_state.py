@@ -127,6 +127,15 @@ def scope_options(lang: str) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- URL state
+PAGE_KEY = "_page"  # session key: the url path of the page running now (set by dashboard.py)
+
+
+def url_key(param: str) -> str:
+    """The session key of a URL-bound widget: scoped to the running page, so two pages that both
+    have an ?oblast= or a measure never read each other's state (issue 10)."""
+    return f"_url_{st.session_state.get(PAGE_KEY, '')}_{param}"
+
+
 def url_param(name: str, default: str, allowed: Iterable[str] | None = None) -> str:
     """A query parameter's value, or `default` when absent or not one of `allowed`.
 
@@ -159,9 +168,10 @@ def url_select(param: str, label: str, options: dict[str, str], default: str, *,
     codes = list(options)
     if not codes:
         return default
-    key = f"_url_{param}"
+    key = url_key(param)
+    fallback = default if default in codes else codes[0]
     if key not in st.session_state or st.session_state[key] not in codes:
-        st.session_state[key] = url_param(param, default if default in codes else codes[0], codes)
+        st.session_state[key] = url_param(param, fallback, codes)
     box = container if container is not None else st
     fmt = options.__getitem__
     if widget == "radio":
@@ -170,17 +180,19 @@ def url_select(param: str, label: str, options: dict[str, str], default: str, *,
         box.segmented_control(label, codes, format_func=fmt, key=key, help=help, required=True)
     else:
         box.selectbox(label, codes, format_func=fmt, key=key, help=help)
-    chosen = st.session_state[key]
+    chosen = st.session_state.get(key)
+    if chosen not in codes:  # never hand a page None or a stale code
+        chosen = fallback
     set_url_param(param, chosen)
     return chosen
 
 
 def url_multiselect(param: str, label: str, options: dict[str, str], default: list[str], *,
-                    container=None, help: str | None = None, max_selections: int | None = None
-                    ) -> list[str]:
+                    container=None, help: str | None = None, max_selections: int | None = None,
+                    placeholder: str | None = None) -> list[str]:
     """A multiselect whose codes live in ?<param>=code1,code2 (empty selection: param absent)."""
     codes = list(options)
-    key = f"_url_{param}"
+    key = url_key(param)
     if key not in st.session_state:
         raw = st.query_params.get(param)
         chosen = [c for c in raw.split(",") if c in options] if raw else list(default)
@@ -188,10 +200,20 @@ def url_multiselect(param: str, label: str, options: dict[str, str], default: li
     st.session_state[key] = [c for c in st.session_state[key] if c in options]
     box = container if container is not None else st
     box.multiselect(label, codes, format_func=options.__getitem__, key=key, help=help,
-                    max_selections=max_selections)
+                    max_selections=max_selections, placeholder=placeholder or t("common.choose", lang()))
     chosen = list(st.session_state[key])
     set_url_param(param, ",".join(chosen) if chosen else None)
     return chosen
+
+
+def url_toggle(param: str, label: str, default: bool, *, help: str | None = None, disabled: bool = False) -> bool:
+    """A toggle whose value lives in ?<param>=1/0 (absent when it is the default)."""
+    key = url_key(param)
+    if key not in st.session_state:
+        st.session_state[key] = {"1": True, "0": False}.get(st.query_params.get(param), default)
+    value = bool(st.toggle(label, key=key, help=help, disabled=disabled))
+    set_url_param(param, None if value == default else ("1" if value else "0"))
+    return value
 
 
 # ---------------------------------------------------------------- map geometry
@@ -284,9 +306,10 @@ def download_buttons(df: pd.DataFrame, basename: str, lang: str, key: str | None
 
 
 def show_table(display: pd.DataFrame, download: pd.DataFrame | None, basename: str, lang: str,
-               key: str | None = None, height: int | str = "auto") -> None:
+               key: str | None = None, height: int | str = "auto", column_config: dict | None = None) -> None:
     """A table for reading (formatted text, translated headers) and its raw data for download."""
-    st.dataframe(export.translate_columns(display, lang), hide_index=True, height=height)
+    st.dataframe(export.translate_columns(display, lang), hide_index=True, height=height,
+                 column_config=column_config)
     download_buttons(display if download is None else download, basename, lang, key=key)
 
 

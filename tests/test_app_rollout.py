@@ -47,10 +47,10 @@ def test_league_table_equals_the_database(dash_db, con, lang):
 
 def test_oblasts_metric_and_view_from_the_url(dash_db, con):
     codes = [r[0] for r in con.execute("SELECT oblast_katottg FROM oblasts ORDER BY oblast_katottg LIMIT 2").fetchall()]
-    at = run_page("en", oblast=",".join(codes), metric="officers_serving")
+    at = run_page("en", oblasts=",".join(codes), measure="officers_serving")
     assert at.multiselect[0].value == codes
-    assert at.query_params["oblast"] == ",".join(codes)
-    assert at.query_params["metric"] == "officers_serving"
+    assert at.query_params["oblasts"] == ",".join(codes)
+    assert at.query_params["measure"] == "officers_serving"
     # one line per chosen oblast (no national line for counts)
     assert len(at.get("plotly_chart")) == 1
 

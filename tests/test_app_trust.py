@@ -51,7 +51,7 @@ def test_small_oblast_sample_shows_too_few_not_a_number(app_db, demo_con):
     if row is None:
         pytest.skip("the demo warehouse has no cell below the minimum effective n")
     scope, metric = row
-    at = _run("en", oblast=scope, metric=metric)
+    at = _run("en", oblast=scope, question=metric)
     table = at.dataframe[0].value
     few = demo_con.execute(
         "SELECT count(*) FROM trust_summary WHERE scope_katottg = ? AND metric = ? AND n_effective < ?",
@@ -61,5 +61,5 @@ def test_small_oblast_sample_shows_too_few_not_a_number(app_db, demo_con):
 
 
 def test_knows_officer_metric(app_db):
-    at = _run("uk", metric="knows_officer")
-    assert at.segmented_control(key="_url_metric").value == "knows_officer"
+    at = _run("uk", question="knows_officer")
+    assert at.segmented_control(key="_url_trust_question").value == "knows_officer"

@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import duckdb
 import pytest
 
+from monitor.i18n import t
 from tests.streamlit_server import PAGES, REPO_ROOT, chromium, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -158,3 +159,82 @@ def test_a_deep_link_is_the_first_request_of_a_fresh_server(demo_db, browser):
             assert page.locator("h1").first.inner_text() == "Rollout by region"
         finally:
             context.close()
+
+
+# ---------------------------------------------------------------- every move between pages
+# The h1 each page shows (the walk waits for the new page's title, then for its run to settle).
+TITLE_KEYS = {"overview": "overview.title", "coverage-map": "nav.coverage_map", "gaps": "gaps.title",
+              "rollout": "rollout.title", "trust": "nav.trust", "planning": "planning.title",
+              "hromada": "nav.hromada", "data-quality": "quality.title"}
+# Pages that must draw at least one chart when reached from the menu.
+CHART_PAGES = {"overview", "coverage-map", "rollout", "trust", "planning"}
+
+# True once the script has finished, nothing is stale, and every chart and table has drawn.
+SETTLED = """(title) => {
+  const h1 = document.querySelector('[data-testid="stMain"] h1');
+  if (!h1 || h1.innerText.trim() !== title) return false;
+  const app = document.querySelector('[data-test-script-state]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
+  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg')) &&
+         [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+           .every(d => d.querySelector('[data-testid="data-grid-canvas"]'));
+}"""
+
+# Per chart on the page: how many of its traces hold data (points, shapes or lines).
+CHART_DATA = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].map(gd =>
+  (gd.data || []).filter(tr => ['x', 'y', 'z', 'locations', 'lat', 'values']
+    .some(k => tr[k] && tr[k].length > 0)).length)"""
+
+
+def euler_walk(nodes: list[str]) -> list[str]:
+    """A closed walk from nodes[0] through every ordered pair of distinct nodes exactly once
+    (Hierholzer's algorithm on the complete directed graph)."""
+    unused = {a: [b for b in nodes if b != a] for a in nodes}
+    stack, walk = [nodes[0]], []
+    while stack:
+        here = stack[-1]
+        if unused[here]:
+            stack.append(unused[here].pop())
+        else:
+            walk.append(stack.pop())
+    return walk[::-1]
+
+
+def settle(page, path: str, lang: str, timeout_ms: int = 30000) -> None:
+    page.wait_for_function(SETTLED, arg=t(TITLE_KEYS[path], lang), timeout=timeout_ms, polling=100)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_every_move_between_pages_draws_the_page(server, browser, lang):
+    """From each page to each other through the menu (in Ukrainian every ordered pair; in English
+    each page and the moves that broke), in one session (the state that leaked between
+    pages: ?metric=/?oblast= meant other things on each): no error element, no English placeholder
+    on the Ukrainian pages, and every chart of the page drawn with data (issue 10)."""
+    if lang == "uk":  # every ordered pair of pages
+        walk = euler_walk(PAGES)
+        assert len(walk) == len(PAGES) * (len(PAGES) - 1) + 1
+    else:  # the suite's time: each page once, and the moves that broke (trust → map → rollout, trust → rollout)
+        walk = [*PAGES, "trust", "coverage-map", "rollout", "trust", "rollout"]
+    context = browser.new_context(viewport={"width": 1440, "height": 1200})
+    page = context.new_page()
+    try:
+        open_page(page, server, walk[0], lang)
+        nav = page.locator('[data-testid="stSidebarNav"] a')
+        failures = []
+        for here, there in zip(walk, walk[1:], strict=False):
+            nav.nth(PAGES.index(there)).click()
+            settle(page, there, lang)
+            move = f"{here} → {there}"
+            errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+            if errors.count():
+                failures.append(f"{move}: {errors.first.inner_text()[:200]}")
+            charts = page.evaluate(CHART_DATA)
+            if there in CHART_PAGES and (not charts or 0 in charts):
+                failures.append(f"{move}: charts with data {charts}")
+            text = page.locator('[data-testid="stMain"]').inner_text()
+            if lang == "uk" and ("Choose options" in text or "No results" in text):
+                failures.append(f"{move}: English placeholder")
+        assert failures == [], "\n".join(failures)
+    finally:
+        context.close()

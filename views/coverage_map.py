@@ -33,7 +33,7 @@ if "map_date" not in st.session_state or st.session_state.get("_map_date_url") !
 c_oblast, c_metric = st.columns([2, 3])
 oblast = app_state.url_select("oblast", t("map.oblast", lang), scopes, NATIONAL, container=c_oblast)
 metric = app_state.url_select(
-    "metric",
+    "layer",
     t("map.metric", lang),
     {m: maps.metric_label(m, lang) for m in maps.METRICS},
     "status",
@@ -50,7 +50,7 @@ with c_date:
         format_func=lambda d: fmt_month(d, lang) if d != dates[-1] else fmt_date(d, lang),
     )
 with c_stations:
-    show_stations = st.toggle(t("map.stations", lang), value=True, key="map_stations")
+    show_stations = app_state.url_toggle("stations", t("map.stations", lang), True)
 with c_replay:
     replay = st.toggle(t("map.replay", lang), key="map_replay", help=t("map.replay_help", lang))
 app_state.set_url_param("date", None if on_date == dates[-1] else on_date)

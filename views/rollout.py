@@ -21,7 +21,7 @@ oblast_names = app_state.oblast_options(lang)
 c1, c2 = st.columns([3, 2])
 with c1:
     metric = app_state.url_select(
-        "metric", t("rollout.metric", lang), {m: t(f"metric.{m}", lang) for m in rollout.METRICS},
+        "measure", t("rollout.metric", lang), {m: t(f"metric.{m}", lang) for m in rollout.METRICS},
         "covered_share")
 with c2:
     view = app_state.url_select(
@@ -33,7 +33,7 @@ kind = rollout.METRICS[metric]
 # ---------------------------------------------------------------- chart
 if view == "compare":
     chosen = app_state.url_multiselect(
-        "oblast", t("rollout.oblasts", lang), oblast_names, rollout.default_oblasts(league),
+        "oblasts", t("rollout.oblasts", lang), oblast_names, rollout.default_oblasts(league),
         help=t("rollout.oblasts_help", lang), max_selections=8)
     if chosen:
         fig = rollout_lines(series[series["scope_katottg"].isin(chosen)], metric, kind,

@@ -16,7 +16,7 @@ scopes = app_state.scope_options(lang)
 c_scope, c_metric, c_polls = st.columns([2, 3, 2], vertical_alignment="bottom")
 scope = app_state.url_select("oblast", t("trust.scope", lang), scopes, NATIONAL, container=c_scope)
 metric = app_state.url_select(
-    "metric",
+    "question",
     t("trust.metric", lang),
     {m: t(f"trust.metric.{m}", lang) for m in trust.METRICS},
     "trust",
@@ -24,7 +24,7 @@ metric = app_state.url_select(
     container=c_metric,
 )
 with c_polls:
-    show_polls = st.toggle(t("trust.show_polls", lang), value=True, key="trust_polls", disabled=metric != "trust")
+    show_polls = app_state.url_toggle("polls", t("trust.show_polls", lang), True, disabled=metric != "trust")
 
 series = trust.mark_reportable(app_state.data(trust.trust_series, scope, metric))
 if series.empty:
