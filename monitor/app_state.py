@@ -289,17 +289,17 @@ def download_buttons(df: pd.DataFrame, basename: str, lang: str, key: str | None
     The files are made only when a button is pressed (Streamlit calls the function then): writing
     an XLSX of every table on every rerun would cost seconds on large tables.
     """
-    out = export.translate_columns(df, lang)
-    stem = f"{basename}_{as_of_date() or 'data'}_{lang}"
+    info = build_info()
+    meta = export.Meta(title=basename, as_of=as_of_date(), built_at=info.get("built_at", ""), is_demo=is_demo())
     k = key or basename
     # A row sized to the labels (fixed columns cut the longer Ukrainian ones short).
     with st.container(horizontal=True):
-        st.download_button(t("common.download_csv", lang), functools.partial(export.to_csv_bytes, out),
-                           file_name=f"{stem}.csv", mime="text/csv", key=f"dl_csv_{k}",
-                           on_click="ignore", icon=":material/download:")
+        st.download_button(t("common.download_csv", lang), functools.partial(export.csv_bytes, df, lang, meta),
+                           file_name=export.file_name(basename, lang, meta, "csv"), mime="text/csv",
+                           key=f"dl_csv_{k}", on_click="ignore", icon=":material/download:")
         st.download_button(
-            t("common.download_xlsx", lang), functools.partial(export.to_xlsx_bytes, out, basename),
-            file_name=f"{stem}.xlsx", key=f"dl_xlsx_{k}", on_click="ignore",
+            t("common.download_xlsx", lang), functools.partial(export.xlsx_bytes, df, lang, meta, basename),
+            file_name=export.file_name(basename, lang, meta, "xlsx"), key=f"dl_xlsx_{k}", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:",
         )
