@@ -1,5 +1,7 @@
 """POG Monitor (Монітор ПОГ): the entrypoint — page config, language, login, navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from monitor import app_state
@@ -7,6 +9,8 @@ from monitor.i18n import t
 
 # No page_icon: a material-icon or emoji favicon is fetched from a CDN; the bundled default is local.
 st.set_page_config(page_title="Монітор ПОГ", layout="wide")
+# Wrapping instead of truncation at every width, and the print layout (monitor/style.css).
+st.html(Path(__file__).resolve().parent / "monitor" / "style.css")
 
 app_state.language_switch()
 lang = app_state.lang()

@@ -246,6 +246,17 @@ def page_header(title_key: str, question_key: str) -> None:
     )
     if is_demo():
         st.warning(t("common.demo_banner", lg), icon="⚠️")
+    st.sidebar.button(t("common.reset_filters", lg), on_click=_reset_filters, icon=":material/restart_alt:",
+                      key="reset_filters", help=t("common.reset_filters_help", lg))
+
+
+def _reset_filters() -> None:
+    """Back to the page's defaults: its URL-bound widgets forgotten, the URL down to the language."""
+    prefix = url_key("")
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        del st.session_state[key]
+    for name in [n for n in st.query_params if n != LANG_KEY]:
+        del st.query_params[name]
 
 
 def kpi(label: str, value: str, change: float | None = None, change_text: str | None = None,
@@ -313,9 +324,18 @@ def show_table(display: pd.DataFrame, download: pd.DataFrame | None, basename: s
     download_buttons(display if download is None else download, basename, lang, key=key)
 
 
+def image_config(name: str | None) -> dict:
+    """PLOTLY_CONFIG with the camera button's file name saying what the image is: the chart, the
+    as-of date, the language and, for demo data, DEMO."""
+    if not name:
+        return PLOTLY_CONFIG
+    stem = export.file_name(name, lang(), export.Meta(as_of=as_of_date(), is_demo=is_demo()), "png")[:-4]
+    return {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "filename": stem}}
+
+
 def plotly(fig, key: str | None = None) -> None:
     """A plotly figure with the project's config (no logo, nothing fetched from outside)."""
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key)
+    st.plotly_chart(fig, config=image_config(key), key=key)
 
 
 def database_missing_message() -> None:

@@ -92,7 +92,7 @@ def profiled_hromada(demo_db) -> str:
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
 @pytest.mark.parametrize("path", PAGES)
-def test_page_opens_without_error_and_stays_local(server, page, path, lang, profiled_hromada):
+def test_page_opens_without_error_stays_local_and_nothing_is_cut(server, page, path, lang, profiled_hromada):
     open_page(page, server, path, lang, f"&hromada={profiled_hromada}" if path == "hromada" else "")
     if path == "coverage-map":
         page.wait_for_function(drawn_at_least(1470), timeout=30000)
@@ -104,6 +104,16 @@ def test_page_opens_without_error_and_stays_local(server, page, path, lang, prof
     assert errors.count() == 0, errors.first.inner_text()
     assert page.locator("h1").first.inner_text().strip() != ""
     assert page.outside_requests == []
+
+    # Every screen from a projector to a wide monitor: nothing a user must read is cut (issue 10).
+    cut = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 2400})
+        settle_plain(page)
+        page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => r(true)))")
+        cut[width] = page.evaluate(TRUNCATED)
+        page.screenshot(path=str(SCREENSHOTS / f"{path}-{lang}-{width}.png"), full_page=True)
+    assert {w: c for w, c in cut.items() if c} == {}
 
 
 def test_map_draws_every_hromada(server, page, demo_con):
@@ -238,3 +248,53 @@ def test_every_move_between_pages_draws_the_page(server, browser, lang):
         assert failures == [], "\n".join(failures)
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- every screen, nothing cut
+WIDTHS = (1920, 1440, 1280, 1024)
+
+# Elements whose text is cut: wider content than box, in a box that clips it (overflow hidden/clip/
+# auto/scroll or an ellipsis). Charts (SVG), tables (canvas) and code are left out: they scroll
+# or scale by design. Returns 'testid-chain: text' for each.
+TRUNCATED = """() => {
+  const out = [];
+  const root = document.querySelector('[data-testid="stMain"]');
+  for (const el of root.querySelectorAll('*')) {
+    if (el.closest('.js-plotly-plot, [data-testid="stDataFrame"], pre, code, [data-testid="stCode"]')) continue;
+    if (!el.offsetParent || el.scrollWidth <= el.clientWidth + 1 || el.clientWidth === 0) continue;
+    const cs = getComputedStyle(el);
+    const clips = ['hidden', 'clip', 'auto', 'scroll'].includes(cs.overflowX) || cs.textOverflow === 'ellipsis';
+    if (!clips || !el.innerText || !el.innerText.trim()) continue;
+    const ids = []; let p = el;
+    while (p && p !== root && ids.length < 3) {
+      if (p.dataset && p.dataset.testid) ids.push(p.dataset.testid);
+      p = p.parentElement;
+    }
+    out.push(`${ids.join('<')}: ${el.innerText.trim().slice(0, 60)} (${el.scrollWidth}>${el.clientWidth})`);
+  }
+  // A select box shows its value in an <input>, whose scrollWidth says nothing: measure the text.
+  const ctx = document.createElement('canvas').getContext('2d');
+  for (const inp of root.querySelectorAll('input')) {
+    if (!inp.value || !inp.offsetParent || !['text', 'search', ''].includes(inp.type)) continue;
+    const cs = getComputedStyle(inp);
+    ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+    const room = inp.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    if (ctx.measureText(inp.value).width > room + 1) out.push(`input: ${inp.value.slice(0, 60)}`);
+  }
+  return [...new Set(out)];
+}"""
+
+SETTLED_ANY = """() => {
+  const app = document.querySelector('[data-test-script-state]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!document.querySelector('[data-testid="stMain"] h1')) return false;
+  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
+  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg')) &&
+         [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+           .every(d => d.querySelector('[data-testid="data-grid-canvas"]'));
+}"""
+
+
+def settle_plain(page, timeout_ms: int = 30000) -> None:
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
+    page.wait_for_function(SETTLED_ANY, timeout=timeout_ms, polling=100)

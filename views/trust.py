@@ -13,7 +13,7 @@ lang = app_state.lang()
 app_state.page_header("nav.trust", "trust.question")
 
 scopes = app_state.scope_options(lang)
-c_scope, c_metric, c_polls = st.columns([2, 3, 2], vertical_alignment="bottom")
+c_scope, c_metric, c_polls = st.columns([2.6, 3, 2], vertical_alignment="bottom")
 scope = app_state.url_select("oblast", t("trust.scope", lang), scopes, NATIONAL, container=c_scope)
 metric = app_state.url_select(
     "question",
