@@ -15,11 +15,11 @@ codes for analysts.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 
 import pandas as pd
 
+from monitor.formatting import fmt_wave
 from monitor.i18n import t, t_or
 
 # A cell whose text starts with one of these is run as a formula by Excel / LibreOffice / Sheets
@@ -43,7 +43,6 @@ VALUE_FAMILIES: dict[str, tuple[str, ...]] = {
 # Columns holding a share 0..1 (shown as a percentage); changes of a share are in points.
 SHARE_SUFFIXES = ("share", "ci_low", "ci_high", "officers_vs_required", "officers_vs_planned")
 SHARE_CHANGE_SUFFIXES = ("share_change",)
-_WAVE = re.compile(r"^(\d{4})-H([12])$")
 
 
 @dataclass(frozen=True)
@@ -73,15 +72,6 @@ def _neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
-
-
-def wave_label(wave: str, lang: str) -> str:
-    """'2025-H2' as 'II півріччя 2025' / 'H2 2025'."""
-    m = _WAVE.match(str(wave))
-    if not m:
-        return wave
-    year, half = m.groups()
-    return t("export.wave", lang, year=year, half="I" * int(half)) if lang != "en" else f"H{half} {year}"
 
 
 def _value_label(col: str, value, lang: str):
@@ -135,7 +125,7 @@ def readable(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         elif col in VALUE_FAMILIES:
             out[col] = [_value_label(col, v, lang) for v in s]
         elif col == "wave":
-            out[col] = [wave_label(v, lang) for v in s]
+            out[col] = [fmt_wave(v, lang) for v in s]
     return out
 
 

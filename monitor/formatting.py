@@ -144,3 +144,12 @@ def fmt_datetime(ts, lang: str) -> str:
 def plotly_separators(lang: str) -> str:
     """Plotly's layout.separators: decimal mark then thousands mark."""
     return "," + NBSP if lang != "en" else ".,"
+
+
+def fmt_wave(wave, lang: str) -> str:
+    """A survey wave code '2025-H2' as 'II півріччя 2025' (uk) / 'H2 2025' (en); anything else as it is."""
+    text = str(wave)
+    if len(text) == 7 and text[4:6] == "-H" and text[:4].isdigit() and text[6] in "12":
+        year, half = text[:4], int(text[6])
+        return f"{'I' * half} півріччя {year}" if lang != "en" else f"H{half} {year}"
+    return MISSING if is_missing(wave) else text

@@ -74,3 +74,11 @@ def test_dates():
 def test_plotly_separators():
     assert plotly_separators("en") == ".,"
     assert plotly_separators("uk") == "," + NBSP
+
+
+def test_survey_waves_written_the_ukrainian_way():
+    from monitor.formatting import fmt_wave
+
+    assert fmt_wave("2025-H2", "uk") == "II півріччя 2025"
+    assert fmt_wave("2025-H1", "en") == "H1 2025"
+    assert fmt_wave("other", "uk") == "other"

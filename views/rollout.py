@@ -56,4 +56,5 @@ st.caption(t("rollout.events_note", lang))
 st.subheader(t("rollout.league_heading", lang, date=fmt_date(as_of, lang)))
 st.caption(t("rollout.league_note", lang, national=fmt_pct(national_share, lang)))
 app_state.show_table(rollout.league_display(league, national_share, lang),
-                     rollout.league_download(league, lang), "rollout_league", lang, height=560)
+                     rollout.league_download(league, lang), "rollout_league", lang,
+                     height=35 * (len(league) + 1) + 3)  # every oblast in view, no scroll inside the table
