@@ -253,9 +253,9 @@ def test_every_move_between_pages_draws_the_page(server, browser, lang):
 # ---------------------------------------------------------------- every screen, nothing cut
 WIDTHS = (1920, 1440, 1280, 1024)
 
-# Elements of the page or the menu whose text is cut: wider content than box, in a box that clips it (overflow hidden/clip/
-# auto/scroll or an ellipsis). Charts (SVG), tables (canvas) and code are left out: they scroll
-# or scale by design. Returns 'testid-chain: text' for each.
+# Elements of the page or the menu whose text is cut: wider content than box, in a box that clips
+# it (overflow hidden/clip/auto/scroll or an ellipsis). Charts (SVG), tables (canvas) and code are
+# left out: they scroll or scale by design. Returns 'testid-chain: text' for each.
 TRUNCATED = """() => {
   const out = [];
   const root = document.querySelector('[data-testid="stMain"]');
