@@ -59,6 +59,11 @@ def test_oblasts_metric_and_view_from_the_url(dash_db, con):
 def test_small_multiples_view(dash_db, lang):
     at = run_page(lang, view="all")
     assert len(at.get("plotly_chart")) == 1
+    import json
+
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    titles = [a["text"] for a in spec["layout"].get("annotations", [])]
+    assert not any("Крим" in x or "Crimea" in x or "Севастополь" in x or "Sevastopol" in x for x in titles)
     assert not at.multiselect
 
 

@@ -45,7 +45,9 @@ if view == "compare":
     if kind != "share":
         st.caption(t("rollout.national_only_share", lang))
 else:
-    order = [c for c in league["oblast_katottg"] if c in oblast_names]
+    # Only oblasts with an assessable hromada: Crimea and Sevastopol would be empty panels.
+    with_programme = league[league["hromadas_assessable"].fillna(0) > 0]
+    order = [c for c in with_programme["oblast_katottg"] if c in oblast_names]
     fig = small_multiples(series, metric, kind, {c: oblast_names[c] for c in order}, lang,
                                  rollout.EVENTS, national)
     app_state.plotly(fig, key="rollout_multiples")
