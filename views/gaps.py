@@ -32,10 +32,9 @@ if rows.empty:
     st.success(t("gaps.none", lang))
 else:
     numbers = ("no", "population", "officers_serving", "officers_required", "officer_gap", "nearest_station_km")
-    columns = {t(f"col.{c}", lang): st.column_config.TextColumn(alignment="right", width="small") for c in numbers}
-    columns[t("col.hromada", lang)] = st.column_config.TextColumn(pinned=True)
-    columns[t("col.profile", lang)] = st.column_config.LinkColumn(display_text=t("gaps.open_profile", lang),
-                                                                  width="small")
+    # Numbers to the right; widths left to the headers (a fixed narrow width cut them).
+    columns = {t(f"col.{c}", lang): st.column_config.TextColumn(alignment="right") for c in numbers}
+    columns[t("col.profile", lang)] = st.column_config.LinkColumn(display_text=t("gaps.open_profile", lang))
     app_state.show_table(gaps.gaps_display(rows, lang), gaps.gaps_download(rows, lang), f"gaps_{scope}", lang,
                          key="gaps_table", height=560, column_config=columns)
 st.caption(t("gaps.note", lang))
