@@ -299,3 +299,24 @@ SETTLED_ANY = """() => {
 def settle_plain(page, timeout_ms: int = 30000) -> None:
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
     page.wait_for_function(SETTLED_ANY, timeout=timeout_ms, polling=100)
+
+
+def test_a_page_prints_on_a4_landscape_without_the_frame(server, browser):
+    """Printed (A4 landscape): no menu, header or download buttons; tiles and charts kept whole."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1200})
+    page = context.new_page()
+    try:
+        open_page(page, server, "overview", "uk")
+        page.emulate_media(media="print")
+        hidden = page.evaluate("""() => ['[data-testid="stSidebar"]', '[data-testid="stHeader"]',
+                                        '[data-testid="stDownloadButton"]']
+          .map(s => [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none'))""")
+        assert hidden == [True, True, True]
+        whole = page.evaluate("""() => ['[data-testid="stMetric"]', '[data-testid="stPlotlyChart"]']
+          .map(s => [...document.querySelectorAll(s)].every(e => getComputedStyle(e).breakInside === 'avoid'))""")
+        assert whole == [True, True]
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        pdf = page.pdf(path=str(SCREENSHOTS / "overview-uk-print.pdf"), prefer_css_page_size=True)
+        assert pdf.startswith(b"%PDF")
+    finally:
+        context.close()
