@@ -74,3 +74,13 @@ def test_default_leaders_and_laggards_skip_oblasts_with_few_assessable_hromadas(
         "hromadas_assessable": [2, 40, 50, 60, 1, 0],
     })
     assert default_oblasts(league, n=1) == ["B", "D"]
+
+
+def test_reset_filters_puts_the_page_back_to_its_defaults(dash_db):
+    at = run_page("uk", measure="officers_serving", view="all")
+    assert at.query_params["measure"] == "officers_serving"
+    at.button(key="reset_filters").click().run()
+    assert not at.exception
+    assert at.query_params.get("measure") in (None, "covered_share")
+    assert at.query_params.get("view") in (None, "compare") and at.query_params["lang"] == "uk"
+    assert at.selectbox(key="_url_rollout_measure").value == "covered_share"
