@@ -41,14 +41,14 @@ metric = app_state.url_select(
     container=c_metric,
     help=t("map.metric_help", lang),
 )
-c_date, c_stations, c_replay = st.columns([4, 1.5, 1.5], vertical_alignment="bottom")
-with c_date:
-    on_date = st.select_slider(
-        t("map.date", lang),
-        dates,
-        key="map_date",
-        format_func=lambda d: fmt_month(d, lang) if d != dates[-1] else fmt_date(d, lang),
-    )
+on_date = st.select_slider(
+    t("map.date", lang),
+    dates,
+    key="map_date",
+    format_func=lambda d: fmt_month(d, lang) if d != dates[-1] else fmt_date(d, lang),
+)
+# The toggles on their own row: beside the slider a 1,024 px screen split their labels mid-word.
+c_stations, c_replay, c_speed = st.columns([1.3, 1.5, 4], vertical_alignment="center")
 with c_stations:
     show_stations = app_state.url_toggle("stations", t("map.stations", lang), True)
 with c_replay:
@@ -57,7 +57,6 @@ with c_replay:
 SPEEDS = {"slow": 3.0, "normal": 1.5, "fast": 0.8}
 step_s = SPEEDS["normal"]
 if replay:
-    c_speed, _ = st.columns([3, 4])
     step_s = SPEEDS[app_state.url_select("speed", t("map.replay_speed", lang),
                                          {s: t(f"map.replay_speed.{s}", lang) for s in SPEEDS}, "normal",
                                          widget="segmented", container=c_speed)]
