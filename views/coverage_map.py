@@ -48,7 +48,7 @@ on_date = st.select_slider(
     format_func=lambda d: fmt_month(d, lang) if d != dates[-1] else fmt_date(d, lang),
 )
 # The toggles on their own row: beside the slider a 1,024 px screen split their labels mid-word.
-c_stations, c_replay, c_speed = st.columns([1.3, 1.5, 4], vertical_alignment="center")
+c_stations, c_replay, c_speed = st.columns([1.3, 2, 3.5], vertical_alignment="center")
 with c_stations:
     show_stations = app_state.url_toggle("stations", t("map.stations", lang), True)
 with c_replay:
