@@ -1,5 +1,7 @@
 """POG Monitor (Монітор ПОГ): the entrypoint — page config, language, login, navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from monitor import app_state
@@ -7,6 +9,8 @@ from monitor.i18n import t
 
 # No page_icon: a material-icon or emoji favicon is fetched from a CDN; the bundled default is local.
 st.set_page_config(page_title="Монітор ПОГ", layout="wide")
+# Wrapping instead of truncation at every width, and the print layout (monitor/style.css).
+st.html(Path(__file__).resolve().parent / "monitor" / "style.css")
 
 app_state.language_switch()
 lang = app_state.lang()
@@ -16,6 +20,7 @@ lang = app_state.lang()
 PAGES = [
     ("views/overview.py", "nav.overview", "overview"),
     ("views/coverage_map.py", "nav.coverage_map", "coverage-map"),
+    ("views/gaps.py", "nav.gaps", "gaps"),
     ("views/rollout.py", "nav.rollout", "rollout"),
     ("views/trust.py", "nav.trust", "trust"),
     ("views/planning.py", "nav.planning", "planning"),
@@ -52,4 +57,6 @@ if not app_state.db_exists():
     app_state.database_missing_message()
     st.stop()
 
+# URL-bound widgets keep their state per page (app_state.url_key): no page reads another's.
+st.session_state[app_state.PAGE_KEY] = page.url_path
 page.run()

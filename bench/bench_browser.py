@@ -21,8 +21,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.wire import WireCounter  # noqa: E402
-from tests.streamlit_server import chromium, streamlit_server  # noqa: E402
-from tests.test_browser import drawn_at_least  # noqa: E402
+from tests.streamlit_server import PAGES, chromium, streamlit_server  # noqa: E402
+from tests.test_browser import drawn_at_least, settle_plain  # noqa: E402
 
 
 def measure_map(browser, wire: WireCounter, expected_shapes: int = 1469, context=None) -> dict:
@@ -61,12 +61,48 @@ def bench_browser(db: Path, runs: int = 3) -> dict:
     }
 
 
+def page_times(db: Path, runs: int = 3, lang: str = "uk") -> dict:
+    """Each page fully drawn in a fresh browser (empty cache): from navigation until the script has
+    finished, nothing is stale and every chart and table has painted (and, on the map, every
+    hromada). The server is warmed by one visit of each page first (its caches, not the browser's).
+    Median and slowest of `runs` visits per page, in seconds."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:  # the profile of a hromada served since the start
+        (code,) = con.execute("SELECT hromada_katottg FROM officers ORDER BY start_date, 1 LIMIT 1").fetchone()
+    out = {}
+    with streamlit_server(db) as base, chromium() as browser:
+
+        def visit(path: str) -> float:
+            context = browser.new_context(viewport={"width": 1440, "height": 1000})
+            page = context.new_page()
+            started = time.perf_counter()
+            page.goto(f"{base}/{path}?lang={lang}" + (f"&hromada={code}" if path == "hromada" else ""))
+            settle_plain(page, timeout_ms=120000)
+            if path == "coverage-map":
+                page.wait_for_function(drawn_at_least(1470), timeout=120000, polling=50)
+            took = time.perf_counter() - started
+            context.close()
+            return took
+
+        for path in PAGES:
+            visit(path)
+        for path in PAGES:
+            times = [visit(path) for _ in range(runs)]
+            out[path] = {"median_s": round(statistics.median(times), 2), "slowest_s": round(max(times), 2)}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, default=REPO / "data" / "processed" / "pog.duckdb")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", action="store_true", help="time every page fully drawn in a fresh browser")
     args = parser.parse_args()
-    print(json.dumps(bench_browser(args.db.resolve(), args.runs), indent=2))
+    if args.pages:
+        print(json.dumps(page_times(args.db.resolve(), args.runs), indent=2))
+    else:
+        print(json.dumps(bench_browser(args.db.resolve(), args.runs), indent=2))
 
 
 if __name__ == "__main__":

@@ -93,7 +93,7 @@ async def one_directorate(base: str, cookies, oblast_name: str) -> dict:
     try:
         async with Session(base, cookies) as s:
             runs = [("coverage-map", await s.run("coverage-map", "lang=uk"))]
-            oblast_filter = runs[0][1].widget("_url_oblast")
+            oblast_filter = runs[0][1].widget("_url_coverage-map_oblast")
             chosen = await s.run("coverage-map", "lang=uk", [choose(oblast_filter, oblast_name)])
             runs.append(("coverage-map, own oblast chosen", chosen))
             runs.append(("rollout", await s.run("rollout", "lang=uk")))

@@ -127,6 +127,15 @@ def scope_options(lang: str) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- URL state
+PAGE_KEY = "_page"  # session key: the url path of the page running now (set by dashboard.py)
+
+
+def url_key(param: str) -> str:
+    """The session key of a URL-bound widget: scoped to the running page, so two pages that both
+    have an ?oblast= or a measure never read each other's state (issue 10)."""
+    return f"_url_{st.session_state.get(PAGE_KEY, '')}_{param}"
+
+
 def url_param(name: str, default: str, allowed: Iterable[str] | None = None) -> str:
     """A query parameter's value, or `default` when absent or not one of `allowed`.
 
@@ -159,9 +168,10 @@ def url_select(param: str, label: str, options: dict[str, str], default: str, *,
     codes = list(options)
     if not codes:
         return default
-    key = f"_url_{param}"
+    key = url_key(param)
+    fallback = default if default in codes else codes[0]
     if key not in st.session_state or st.session_state[key] not in codes:
-        st.session_state[key] = url_param(param, default if default in codes else codes[0], codes)
+        st.session_state[key] = url_param(param, fallback, codes)
     box = container if container is not None else st
     fmt = options.__getitem__
     if widget == "radio":
@@ -170,17 +180,19 @@ def url_select(param: str, label: str, options: dict[str, str], default: str, *,
         box.segmented_control(label, codes, format_func=fmt, key=key, help=help, required=True)
     else:
         box.selectbox(label, codes, format_func=fmt, key=key, help=help)
-    chosen = st.session_state[key]
+    chosen = st.session_state.get(key)
+    if chosen not in codes:  # never hand a page None or a stale code
+        chosen = fallback
     set_url_param(param, chosen)
     return chosen
 
 
 def url_multiselect(param: str, label: str, options: dict[str, str], default: list[str], *,
-                    container=None, help: str | None = None, max_selections: int | None = None
-                    ) -> list[str]:
+                    container=None, help: str | None = None, max_selections: int | None = None,
+                    placeholder: str | None = None) -> list[str]:
     """A multiselect whose codes live in ?<param>=code1,code2 (empty selection: param absent)."""
     codes = list(options)
-    key = f"_url_{param}"
+    key = url_key(param)
     if key not in st.session_state:
         raw = st.query_params.get(param)
         chosen = [c for c in raw.split(",") if c in options] if raw else list(default)
@@ -188,10 +200,20 @@ def url_multiselect(param: str, label: str, options: dict[str, str], default: li
     st.session_state[key] = [c for c in st.session_state[key] if c in options]
     box = container if container is not None else st
     box.multiselect(label, codes, format_func=options.__getitem__, key=key, help=help,
-                    max_selections=max_selections)
+                    max_selections=max_selections, placeholder=placeholder or t("common.choose", lang()))
     chosen = list(st.session_state[key])
     set_url_param(param, ",".join(chosen) if chosen else None)
     return chosen
+
+
+def url_toggle(param: str, label: str, default: bool, *, help: str | None = None, disabled: bool = False) -> bool:
+    """A toggle whose value lives in ?<param>=1/0 (absent when it is the default)."""
+    key = url_key(param)
+    if key not in st.session_state:
+        st.session_state[key] = {"1": True, "0": False}.get(st.query_params.get(param), default)
+    value = bool(st.toggle(label, key=key, help=help, disabled=disabled))
+    set_url_param(param, None if value == default else ("1" if value else "0"))
+    return value
 
 
 # ---------------------------------------------------------------- map geometry
@@ -224,6 +246,17 @@ def page_header(title_key: str, question_key: str) -> None:
     )
     if is_demo():
         st.warning(t("common.demo_banner", lg), icon="⚠️")
+    st.sidebar.button(t("common.reset_filters", lg), on_click=_reset_filters, icon=":material/restart_alt:",
+                      key="reset_filters", help=t("common.reset_filters_help", lg))
+
+
+def _reset_filters() -> None:
+    """Back to the page's defaults: its URL-bound widgets forgotten, the URL down to the language."""
+    prefix = url_key("")
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        del st.session_state[key]
+    for name in [n for n in st.query_params if n != LANG_KEY]:
+        del st.query_params[name]
 
 
 def kpi(label: str, value: str, change: float | None = None, change_text: str | None = None,
@@ -267,32 +300,42 @@ def download_buttons(df: pd.DataFrame, basename: str, lang: str, key: str | None
     The files are made only when a button is pressed (Streamlit calls the function then): writing
     an XLSX of every table on every rerun would cost seconds on large tables.
     """
-    out = export.translate_columns(df, lang)
-    stem = f"{basename}_{as_of_date() or 'data'}_{lang}"
+    info = build_info()
+    meta = export.Meta(title=basename, as_of=as_of_date(), built_at=info.get("built_at", ""), is_demo=is_demo())
     k = key or basename
     # A row sized to the labels (fixed columns cut the longer Ukrainian ones short).
     with st.container(horizontal=True):
-        st.download_button(t("common.download_csv", lang), functools.partial(export.to_csv_bytes, out),
-                           file_name=f"{stem}.csv", mime="text/csv", key=f"dl_csv_{k}",
-                           on_click="ignore", icon=":material/download:")
+        st.download_button(t("common.download_csv", lang), functools.partial(export.csv_bytes, df, lang, meta),
+                           file_name=export.file_name(basename, lang, meta, "csv"), mime="text/csv",
+                           key=f"dl_csv_{k}", on_click="ignore", icon=":material/download:")
         st.download_button(
-            t("common.download_xlsx", lang), functools.partial(export.to_xlsx_bytes, out, basename),
-            file_name=f"{stem}.xlsx", key=f"dl_xlsx_{k}", on_click="ignore",
+            t("common.download_xlsx", lang), functools.partial(export.xlsx_bytes, df, lang, meta, basename),
+            file_name=export.file_name(basename, lang, meta, "xlsx"), key=f"dl_xlsx_{k}", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:",
         )
 
 
 def show_table(display: pd.DataFrame, download: pd.DataFrame | None, basename: str, lang: str,
-               key: str | None = None, height: int | str = "auto") -> None:
+               key: str | None = None, height: int | str = "auto", column_config: dict | None = None) -> None:
     """A table for reading (formatted text, translated headers) and its raw data for download."""
-    st.dataframe(export.translate_columns(display, lang), hide_index=True, height=height)
+    st.dataframe(export.translate_columns(display, lang), hide_index=True, height=height,
+                 column_config=column_config)
     download_buttons(display if download is None else download, basename, lang, key=key)
+
+
+def image_config(name: str | None) -> dict:
+    """PLOTLY_CONFIG with the camera button's file name saying what the image is: the chart, the
+    as-of date, the language and, for demo data, DEMO."""
+    if not name:
+        return PLOTLY_CONFIG
+    stem = export.file_name(name, lang(), export.Meta(as_of=as_of_date(), is_demo=is_demo()), "png")[:-4]
+    return {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "filename": stem}}
 
 
 def plotly(fig, key: str | None = None) -> None:
     """A plotly figure with the project's config (no logo, nothing fetched from outside)."""
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key)
+    st.plotly_chart(fig, config=image_config(key), key=key)
 
 
 def database_missing_message() -> None:

@@ -144,3 +144,25 @@ def fmt_datetime(ts, lang: str) -> str:
 def plotly_separators(lang: str) -> str:
     """Plotly's layout.separators: decimal mark then thousands mark."""
     return "," + NBSP if lang != "en" else ".,"
+
+
+def fmt_wave(wave, lang: str) -> str:
+    """A survey wave code '2025-H2' as 'II півріччя 2025' (uk) / 'H2 2025' (en); anything else as it is."""
+    text = str(wave)
+    if len(text) == 7 and text[4:6] == "-H" and text[:4].isdigit() and text[6] in "12":
+        year, half = text[:4], int(text[6])
+        return f"{'I' * half} півріччя {year}" if lang != "en" else f"H{half} {year}"
+    return MISSING if is_missing(wave) else text
+
+
+_BAND_UK = {"<5k": "до 5 тис.", "5-10k": "5–10 тис.", "10-25k": "10–25 тис.", "25-50k": "25–50 тис.",
+            "50-100k": "50–100 тис.", "100k+": "понад 100 тис.", "unknown": "невідомо"}
+_BAND_EN = {"<5k": "under 5k", "5-10k": "5–10k", "10-25k": "10–25k", "25-50k": "25–50k", "50-100k": "50–100k",
+            "100k+": "over 100k", "unknown": "unknown"}
+
+
+def fmt_size_band(band, lang: str) -> str:
+    """A population band code ('100k+') written out: 'понад 100 тис.' / 'over 100k'."""
+    if is_missing(band):
+        return MISSING
+    return (_BAND_EN if lang == "en" else _BAND_UK).get(str(band), str(band))

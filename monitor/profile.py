@@ -11,7 +11,7 @@ import pandas as pd
 
 from monitor.coverage import status_label
 from monitor.db import query
-from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct
+from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_size_band
 from monitor.i18n import name_col, t
 from monitor.survey import value_text
 from monitor.tiles import Tile
@@ -321,7 +321,7 @@ def hromada_card(facts: pd.Series, history: pd.DataFrame, lang: str) -> HromadaC
         (t("profile.type", lang), type_label),
         (t("profile.raion", lang), raion if pd.notna(raion) else "—"),
         (t("profile.oblast", lang), oblast_name),
-        (t("profile.size_band", lang), facts["size_band"]),
+        (t("profile.size_band", lang), fmt_size_band(facts["size_band"], lang)),
         (t("profile.code", lang), f"`{facts['katottg']}`"),
     ]
     facts_line = " · ".join(
@@ -343,7 +343,7 @@ def hromada_card(facts: pd.Series, history: pd.DataFrame, lang: str) -> HromadaC
         oblast_katottg=facts["oblast_katottg"],
         oblast_name=oblast_name,
         type_label=type_label,
-        size_band=facts["size_band"],
+        size_band=fmt_size_band(facts["size_band"], lang),
         tiles=tiles,
         status_line=(f"**{t('profile.status_now', lang)}:** {status_label(now['status'], lang)}"
                      if now is not None else None),

@@ -22,7 +22,7 @@ CHROMIUM_ARGS = [
 ]
 
 # The url path of each page (dashboard.py's st.Page url_path), in navigation order.
-PAGES = ["overview", "coverage-map", "rollout", "trust", "planning", "hromada", "data-quality"]
+PAGES = ["overview", "coverage-map", "gaps", "rollout", "trust", "planning", "hromada", "data-quality"]
 
 
 def free_port() -> int:

@@ -25,7 +25,7 @@ AUTH = {
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
 }
 PAGES = ["views/overview.py", "views/coverage_map.py", "views/rollout.py", "views/trust.py",
-         "views/hromada_profile.py", "views/data_quality.py"]
+         "views/hromada_profile.py", "views/data_quality.py", "views/gaps.py"]
 
 
 @pytest.fixture()

@@ -60,10 +60,10 @@ def test_map_page_matches_the_database(app_db, demo_con, lang):
 
 def test_oblast_metric_and_date_come_from_the_url(app_db, demo_con):
     oblast = "UA12000000000090473"  # Dnipropetrovsk: the pilot oblast
-    at = _run("en", oblast=oblast, metric="officers_per_10k", date="2020-12-31")
-    assert at.selectbox(key="_url_oblast").value == oblast
+    at = _run("en", oblast=oblast, layer="officers_per_10k", date="2020-12-31")
+    assert at.selectbox(key="_url_coverage-map_oblast").value == oblast
     assert at.select_slider(key="map_date").value == "2020-12-31"
-    assert at.segmented_control(key="_url_metric").value == "officers_per_10k"
+    assert at.segmented_control(key="_url_coverage-map_layer").value == "officers_per_10k"
     expected = dict(
         demo_con.execute(
             "SELECT status, count(*) FROM coverage_on(DATE '2020-12-31') WHERE oblast_katottg = ? GROUP BY status",
@@ -85,5 +85,5 @@ def test_oblast_metric_and_date_come_from_the_url(app_db, demo_con):
 
 
 def test_trust_metric_runs(app_db):
-    at = _run("uk", metric="trust")
+    at = _run("uk", layer="trust")
     assert len(_map_locations(at)) == 1469

@@ -92,6 +92,6 @@ def test_overview_trust_and_published_table(dash_db, con, lang):
 
 
 def test_overview_metric_from_the_url(dash_db):
-    at = run_page("en", metric="residents_covered")
-    assert at.query_params["metric"] == "residents_covered"
+    at = run_page("en", series="residents_covered")
+    assert at.query_params["series"] == "residents_covered"
     assert at.query_params["lang"] == "en"

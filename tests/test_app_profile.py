@@ -3,6 +3,7 @@ facts and peer count equal the database's."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -72,3 +73,18 @@ def test_profile_whose_peers_never_had_an_officer(app_db, demo_con):
     ).fetchone()
     at = _run("en", hromada=code)
     assert f"{t('profile.peers_median', 'en')}: —" in [c.value for c in at.caption]
+
+
+def test_status_and_officers_charts_share_one_time_axis(demo_con):
+    import datetime as dt
+
+    from monitor import profile
+    from monitor.figures.profile import officers_figure, status_figure
+
+    code = demo_con.execute("SELECT hromada_katottg FROM officers ORDER BY start_date, 1 LIMIT 1").fetchone()[0]
+    history = profile.status_history(demo_con, code)
+    figs = [status_figure(history, "uk"),
+            officers_figure(profile.officer_assignments(demo_con, code), history, "2026-11-15", "uk")]
+    ranges = [tuple(pd.Timestamp(v) for v in f.layout.xaxis.range) for f in figs]
+    assert ranges[0] == ranges[1] and ranges[0][0] < pd.Timestamp(dt.date(2019, 6, 1))
+    assert figs[0].layout.margin.l == figs[1].layout.margin.l

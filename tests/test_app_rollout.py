@@ -52,10 +52,10 @@ def test_oblasts_metric_and_view_from_the_url(dash_db, con):
     codes = [r[0] for r in con.execute("SELECT oblast_katottg FROM oblasts WHERE oblast_katottg NOT IN "
                                        "(SELECT oblast_katottg FROM outside_programme) "
                                        "ORDER BY oblast_katottg LIMIT 2").fetchall()]
-    at = run_page("en", oblast=",".join(codes), metric="officers_serving_assessable")
+    at = run_page("en", oblasts=",".join(codes), measure="officers_serving_assessable")
     assert at.multiselect[0].value == codes
-    assert at.query_params["oblast"] == ",".join(codes)
-    assert at.query_params["metric"] == "officers_serving_assessable"
+    assert at.query_params["oblasts"] == ",".join(codes)
+    assert at.query_params["measure"] == "officers_serving_assessable"
     # one line per chosen oblast (no national line for counts)
     assert len(at.get("plotly_chart")) == 1
 
@@ -64,6 +64,11 @@ def test_oblasts_metric_and_view_from_the_url(dash_db, con):
 def test_small_multiples_view(dash_db, lang):
     at = run_page(lang, view="all")
     assert len(at.get("plotly_chart")) == 1
+    import json
+
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    titles = [a["text"] for a in spec["layout"].get("annotations", [])]
+    assert not any("Крим" in x or "Crimea" in x or "Севастополь" in x or "Sevastopol" in x for x in titles)
     assert not at.multiselect
 
 
@@ -74,3 +79,13 @@ def test_default_leaders_and_laggards_skip_oblasts_with_few_assessable_hromadas(
         "hromadas_assessable": [2, 40, 50, 60, 1, 0],
     })
     assert default_oblasts(league, n=1) == ["B", "D"]
+
+
+def test_reset_filters_puts_the_page_back_to_its_defaults(dash_db):
+    at = run_page("uk", measure="officers_serving", view="all")
+    assert at.query_params["measure"] == "officers_serving"
+    at.button(key="reset_filters").click().run()
+    assert not at.exception
+    assert at.query_params.get("measure") in (None, "with_officer_share")
+    assert at.query_params.get("view") in (None, "compare") and at.query_params["lang"] == "uk"
+    assert at.selectbox(key="_url_rollout_measure").value == "with_officer_share"

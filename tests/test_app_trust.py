@@ -58,7 +58,7 @@ def test_oblast_table_marks_each_figure_by_its_reporting_class(app_db, demo_con,
     ).fetchone()
     assert row is not None, f"the demo warehouse has no {reporting} figure in an oblast"
     scope, metric = row
-    at = _run("en", oblast=scope, metric=metric)
+    at = _run("en", oblast=scope, question=metric)
     shares = at.dataframe[0].value[t("trust.col.share", "en")]
     expected = demo_con.execute(
         "SELECT count(*) FROM trust_summary WHERE scope_katottg = ? AND metric = ? AND reporting = ?",
@@ -72,5 +72,5 @@ def test_oblast_table_marks_each_figure_by_its_reporting_class(app_db, demo_con,
 
 
 def test_knows_officer_metric(app_db):
-    at = _run("uk", metric="knows_officer")
-    assert at.segmented_control(key="_url_metric").value == "knows_officer"
+    at = _run("uk", question="knows_officer")
+    assert at.segmented_control(key="_url_trust_question").value == "knows_officer"

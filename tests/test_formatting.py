@@ -74,3 +74,18 @@ def test_dates():
 def test_plotly_separators():
     assert plotly_separators("en") == ".,"
     assert plotly_separators("uk") == "," + NBSP
+
+
+def test_survey_waves_written_the_ukrainian_way():
+    from monitor.formatting import fmt_wave
+
+    assert fmt_wave("2025-H2", "uk") == "II півріччя 2025"
+    assert fmt_wave("2025-H1", "en") == "H1 2025"
+    assert fmt_wave("other", "uk") == "other"
+
+
+def test_population_bands_written_out():
+    from monitor.formatting import fmt_size_band
+
+    assert fmt_size_band("100k+", "uk") == "понад 100 тис."
+    assert fmt_size_band("10-25k", "en") == "10–25k"

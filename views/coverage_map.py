@@ -32,7 +32,7 @@ if "map_date" not in st.session_state or st.session_state.get("_map_date_url") !
 c_oblast, c_metric = st.columns([2, 3])
 oblast = app_state.url_select("oblast", t("map.oblast", lang), scopes, NATIONAL, container=c_oblast)
 metric = app_state.url_select(
-    "metric",
+    "layer",
     t("map.metric", lang),
     {m: maps.metric_label(m, lang) for m in maps.METRICS},
     "status",
@@ -40,23 +40,30 @@ metric = app_state.url_select(
     container=c_metric,
     help=t("map.metric_help", lang),
 )
-c_date, c_stations, c_replay = st.columns([6, 1.2, 1.5], vertical_alignment="bottom")
-with c_date:
-    on_date = st.select_slider(
-        t("map.date", lang),
-        dates,
-        key="map_date",
-        format_func=lambda d: fmt_month(d, lang) if d != dates[-1] else fmt_date(d, lang),
-    )
+on_date = st.select_slider(
+    t("map.date", lang),
+    dates,
+    key="map_date",
+    format_func=lambda d: fmt_month(d, lang) if d != dates[-1] else fmt_date(d, lang),
+)
+# The toggles on their own row: beside the slider a 1,024 px screen split their labels mid-word.
+c_stations, c_replay, c_speed = st.columns([1.3, 2, 3.5], vertical_alignment="center")
 with c_stations:
-    show_stations = st.toggle(t("map.stations", lang), value=True, key="map_stations")
+    show_stations = app_state.url_toggle("stations", t("map.stations", lang), True)
 with c_replay:
     replay = st.toggle(t("map.replay", lang), key="map_replay", help=t("map.replay_help", lang))
+# Replay speed: seconds per month step.
+SPEEDS = {"slow": 3.0, "normal": 1.5, "fast": 0.8}
+step_s = SPEEDS["normal"]
+if replay:
+    step_s = SPEEDS[app_state.url_select("speed", t("map.replay_speed", lang),
+                                         {s: t(f"map.replay_speed.{s}", lang) for s in SPEEDS}, "normal",
+                                         widget="segmented", container=c_speed)]
 app_state.set_url_param("date", None if on_date == dates[-1] else on_date)
 st.session_state["_map_date_url"] = on_date
 
 
-@st.fragment(run_every=1.5 if replay else None)
+@st.fragment(run_every=step_s if replay else None)
 def _replay_step() -> None:
     """While replaying, ask for the next month on each tick (from May 2019 if at the as-of date).
 
@@ -64,7 +71,7 @@ def _replay_step() -> None:
     cannot change after the widget is drawn in the same run.
     """
     now = time.monotonic()
-    if now - st.session_state.get("_map_replay_t", 0.0) < 1.3:
+    if now - st.session_state.get("_map_replay_t", 0.0) < step_s * 0.85:
         return  # the full rerun that follows a step
     st.session_state["_map_replay_t"] = now
     i = dates.index(on_date)

@@ -42,7 +42,7 @@ with right:
     st.subheader(t("overview.published_heading", lang))
     published = app_state.data(overview.published_vs_data)
     metric = app_state.url_select(
-        "metric", t("overview.metric_select", lang),
+        "series", t("overview.metric_select", lang),
         {m: t(f"metric.{m}", lang) for m in overview.PUBLISHED_METRICS}, "officers")
     series = app_state.data(rollout.monthly, (NATIONAL,))
     fig = national_vs_published(series, overview.PUBLISHED_METRICS[metric], published, metric, lang, rollout.EVENTS)

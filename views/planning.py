@@ -19,7 +19,7 @@ oblasts = {c: n for c, n in app_state.oblast_options(lang).items() if c not in o
 
 def url_number(param: str, label: str, default, low, high, step, *, widget: str = "slider", help=None):
     """A number widget whose value lives in ?<param>= (read on the first run, written on every run)."""
-    key = f"_url_{param}"
+    key = app_state.url_key(param)
     if key not in st.session_state:
         try:
             value = type(default)(float(app_state.url_param(param, str(default))))
@@ -110,7 +110,7 @@ def when_complete() -> None:
 
 def does_it_work() -> None:
     st.header(t("planning.effect.heading", lang))
-    metric = app_state.url_select("metric", t("planning.metric", lang),
+    metric = app_state.url_select("outcome", t("planning.metric", lang),
                                   {m: t(f"planning.metric.{m}", lang) for m in effect.METRICS}, "trust",
                                   widget="segmented")
     try:

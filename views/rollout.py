@@ -22,7 +22,7 @@ oblast_names = {c: n for c, n in app_state.oblast_options(lang).items() if c in 
 c1, c2 = st.columns([3, 2])
 with c1:
     metric = app_state.url_select(
-        "metric", t("rollout.metric", lang), {m: t(f"metric.{m}", lang) for m in rollout.METRICS},
+        "measure", t("rollout.metric", lang), {m: t(f"metric.{m}", lang) for m in rollout.METRICS},
         "with_officer_share")
 with c2:
     view = app_state.url_select(
@@ -34,7 +34,7 @@ kind = rollout.METRICS[metric]
 # ---------------------------------------------------------------- chart
 if view == "compare":
     chosen = app_state.url_multiselect(
-        "oblast", t("rollout.oblasts", lang), oblast_names, rollout.default_oblasts(league),
+        "oblasts", t("rollout.oblasts", lang), oblast_names, rollout.default_oblasts(league),
         help=t("rollout.oblasts_help", lang), max_selections=8)
     if chosen:
         fig = rollout_lines(series[series["scope_katottg"].isin(chosen)], metric, kind,
@@ -46,7 +46,9 @@ if view == "compare":
     if kind != "share":
         st.caption(t("rollout.national_only_share", lang))
 else:
-    order = [c for c in league["oblast_katottg"] if c in oblast_names]
+    # Only oblasts with an assessable hromada: Crimea and Sevastopol would be empty panels.
+    with_programme = league[league["hromadas_assessable"].fillna(0) > 0]
+    order = [c for c in with_programme["oblast_katottg"] if c in oblast_names]
     fig = small_multiples(series, metric, kind, {c: oblast_names[c] for c in order}, lang,
                                  rollout.EVENTS, national)
     app_state.plotly(fig, key="rollout_multiples")
@@ -59,5 +61,6 @@ st.caption(territory_note)
 st.subheader(t("rollout.league_heading", lang, date=fmt_date(as_of, lang)))
 st.caption(t("rollout.league_note", lang, national=fmt_pct(national_share, lang)))
 app_state.show_table(rollout.league_display(league, national_share, lang),
-                     rollout.league_download(league, lang), "rollout_league", lang, height=560)
+                     rollout.league_download(league, lang), "rollout_league", lang,
+                     height=35 * (len(league) + 1) + 3)  # every oblast in view, no scroll inside the table
 st.caption(territory_note)

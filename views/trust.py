@@ -11,10 +11,10 @@ lang = app_state.lang()
 app_state.page_header("nav.trust", "trust.question")
 
 scopes = app_state.scope_options(lang)
-c_scope, c_metric, c_polls = st.columns([2, 3, 2], vertical_alignment="bottom")
+c_scope, c_metric, c_polls = st.columns([2.6, 3, 2], vertical_alignment="bottom")
 scope = app_state.url_select("oblast", t("trust.scope", lang), scopes, NATIONAL, container=c_scope)
 metric = app_state.url_select(
-    "metric",
+    "question",
     t("trust.metric", lang),
     {m: t(f"trust.metric.{m}", lang) for m in trust.METRICS},
     "trust",
@@ -22,7 +22,7 @@ metric = app_state.url_select(
     container=c_metric,
 )
 with c_polls:
-    show_polls = st.toggle(t("trust.show_polls", lang), value=True, key="trust_polls", disabled=metric != "trust")
+    show_polls = app_state.url_toggle("polls", t("trust.show_polls", lang), True, disabled=metric != "trust")
 
 series = trust.mark_shown(app_state.data(trust.trust_series, scope, metric))
 rule = app_state.data(survey.reporting_rule)

@@ -15,6 +15,16 @@ STATUS_COLOURS = vocabulary.STATUSES.attr("colour")
 SERVING_COLOUR = "#0072B2"
 ENDED_COLOUR = "#999999"
 REQUIRED_COLOUR = "#D55E00"
+# The two charts of a profile share one time axis: the same date range and the same left margin
+# (wide enough for the status labels), so a month sits at the same x in both.
+LEFT_MARGIN = 250
+
+
+def _shared_time_axis(fig: go.Figure, history: pd.DataFrame) -> None:
+    if len(history):
+        dates = pd.to_datetime(history["on_date"])
+        fig.update_xaxes(range=[dates.min() - pd.Timedelta(days=15), dates.max() + pd.Timedelta(days=15)])
+    fig.update_yaxes(automargin=False)
 
 
 def status_figure(history: pd.DataFrame, lang: str) -> go.Figure:
@@ -43,9 +53,10 @@ def status_figure(history: pd.DataFrame, lang: str) -> go.Figure:
         yaxis={"categoryorder": "array", "categoryarray": labels, "title": None},
         xaxis={"title": None},
         height=260,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin={"l": LEFT_MARGIN, "r": 10, "t": 10, "b": 30},
         separators=plotly_separators(lang),
     )
+    _shared_time_axis(fig, history)
     return fig
 
 
@@ -68,10 +79,11 @@ def officers_figure(assignments: pd.DataFrame, history: pd.DataFrame, as_of: str
     fig.update_layout(
         height=min(300 + 22 * max(len(assignments), 1), 740),
         # The legend above the plot: below it, it covered the shared date axis.
-        margin={"l": 10, "r": 10, "t": 36, "b": 10},
+        margin={"l": LEFT_MARGIN, "r": 10, "t": 36, "b": 30},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "right", "x": 1},
         separators=plotly_separators(lang),
     )
+    _shared_time_axis(fig, history)
     return fig
 
 
