@@ -128,7 +128,9 @@ def test_status_on_a_day(fixture_warehouse):
     assert on[KYIV] == ["active_hostilities", False, False]
     on = _status_on(fixture_warehouse, D(2022, 5, 25))
     assert on[DRUHA] == ["active_hostilities", True, True]  # one settlement only
-    assert on[KYIV] == ["none", False, True]  # the period ended on 30 April
+    # the period ended on 30 April; Kyiv city is still not assessable: it is outside the programme
+    # (config/universe.toml), which the coverage macro adds to the territorial rule
+    assert on[KYIV] == ["none", False, False]
     assert _not_assessable_on(fixture_warehouse, D(2022, 5, 10)) == {DRUHA, HORLIVKA_1, HORLIVKA_2, CRIMEA_1}
 
 
