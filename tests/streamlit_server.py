@@ -103,12 +103,15 @@ def chromium():
 def wait_for_app(page, timeout_ms: int = 30000) -> None:
     """Wait until Streamlit has finished running the script and rendered the page."""
     page.wait_for_selector('[data-testid="stMain"]', timeout=timeout_ms)
+    # The app's own run state (the status widget is not shown in this toolbar mode, so its text
+    # cannot be waited on): notRunning once the script has finished.
     page.wait_for_function(
         """() => {
-            const w = document.querySelector('[data-testid="stStatusWidget"]');
-            return !w || !/Running|Виконується/i.test(w.innerText);
+            const app = document.querySelector('[data-test-script-state]');
+            return app && app.getAttribute('data-test-script-state') === 'notRunning';
         }""",
         timeout=timeout_ms,
+        polling=100,
     )
     page.wait_for_selector('h1', timeout=timeout_ms)
     # Charts and tables arrive after the script: wait until no placeholder is left, every plotly
@@ -123,4 +126,4 @@ def wait_for_app(page, timeout_ms: int = 30000) -> None:
     )
     # Tables paint their canvas once the web fonts are in; a first visit waits for them.
     page.evaluate("() => document.fonts.ready.then(() => true)")
-    page.wait_for_timeout(1000)
+    page.wait_for_timeout(250)

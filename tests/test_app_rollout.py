@@ -82,8 +82,8 @@ def test_default_leaders_and_laggards_skip_oblasts_with_few_assessable_hromadas(
 
 
 def test_reset_filters_puts_the_page_back_to_its_defaults(dash_db):
-    at = run_page("uk", measure="officers_serving", view="all")
-    assert at.query_params["measure"] == "officers_serving"
+    at = run_page("uk", measure="officers_serving_assessable", view="all")
+    assert at.query_params["measure"] == "officers_serving_assessable"
     at.button(key="reset_filters").click().run()
     assert not at.exception
     assert at.query_params.get("measure") in (None, "with_officer_share")

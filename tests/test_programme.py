@@ -46,8 +46,8 @@ def con():
     )
     c.executemany(
         "INSERT INTO hromadas (katottg, ocha_pcode, oblast_katottg, name_uk, centre_lat, centre_lon, "
-        "is_occupied_before_2022, has_geometry, required_officers, size_band) "
-        "VALUES (?, ?, ?, ?, ?, ?, false, true, 1, '10-25k')",
+        "is_occupied_before_2022, has_geometry, required_officers, size_band, in_programme, is_large_urban) "
+        "VALUES (?, ?, ?, ?, ?, ?, false, true, 1, '10-25k', true, false)",
         HROMADAS,
     )
     yield c
