@@ -80,15 +80,17 @@ def db_exists() -> bool:
 
 
 @st.cache_resource(show_spinner=False)
-def _connection(path: str, mtime_ns: int):
-    """The app's one read-only DuckDB connection (re-opened when the ETL swaps in a new file)."""
-    return db.connect(path)
+def _warehouse(path: str) -> db.Warehouse:
+    """The app's one read-only view of the database file: its connection is replaced on the first
+    use after the ETL swapped a new build in (monitor.db.Warehouse)."""
+    return db.Warehouse(path)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_call(module: str, name: str, stamp: tuple[str, int], args: tuple, kwargs: tuple):
+def _cached_call(module: str, name: str, stamp: tuple, args: tuple, kwargs: tuple):
     fn = getattr(importlib.import_module(module), name)
-    return fn(_connection(*stamp), *args, **dict(kwargs))
+    with _warehouse(stamp[0]).lease() as con:
+        return fn(con, *args, **dict(kwargs))
 
 
 def data(fn: Callable[..., Any], *args, **kwargs) -> Any:
@@ -96,8 +98,10 @@ def data(fn: Callable[..., Any], *args, **kwargs) -> Any:
 
     `fn` must be a module-level function of monitor.* taking the connection first; its result
     must be picklable (DataFrame, dict, scalars). Arguments must be hashable by st.cache_data.
+    The build is told by the file's identity (inode, mtime, size), so the first call after a swap
+    reads the new file.
     """
-    return _cached_call(fn.__module__, fn.__name__, db.db_stamp(), args, tuple(sorted(kwargs.items())))
+    return _cached_call(fn.__module__, fn.__name__, db.file_identity(), args, tuple(sorted(kwargs.items())))
 
 
 def build_info() -> dict[str, str]:
