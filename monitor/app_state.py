@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,16 @@ def scope_options(lang: str) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- URL state
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_text(text: str) -> str:
+    """`text` for an element that renders Markdown (st.warning, st.info): every ASCII punctuation
+    mark backslash-escaped (CommonMark), so a link, image or emphasis from a URL shows as typed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+
 def url_param(name: str, default: str, allowed: Iterable[str] | None = None) -> str:
     """A query parameter's value, or `default` when absent or not one of `allowed`.
 
