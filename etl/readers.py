@@ -344,8 +344,8 @@ def _cell_text(v: object) -> str:
 # sheet's used range densely, so one stray cell at XFD1048576 would ask for 17 G cells.
 XLSX_MAX_COLUMNS = 512
 XLSX_MAX_CELLS = 64_000_000
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
-_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
 _FORMULA_NO_VALUE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<(?:\w+:)?f\b[^>]*'
                                rb"(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?"
@@ -387,19 +387,21 @@ def _scan_sheet(name: str, zf: zipfile.ZipFile) -> None:
     member = _first_sheet_member(zf)
     if member is None or member not in zf.namelist():
         return  # calamine says what is wrong
-    max_row = max_col = 0
+    max_row = max_col = rows_seen = 0
     tail = b""
     with zf.open(member) as fh:
         while chunk := fh.read(1 << 20):
             buf = tail + chunk
             cut = buf.rfind(b"<")  # keep a possibly cut tag for the next round
             body, tail = (buf[:cut], buf[cut:]) if cut > 0 and len(buf) - cut < 4096 else (buf, b"")
-            for m in _CELL_REF.finditer(body):
-                col, row = _column_number(m.group(1)), int(m.group(2))
-                max_col, max_row = max(max_col, col), max(max_row, row)
-            for m in _ROW_REF.finditer(body):
-                max_row = max(max_row, int(m.group(1)))
-            if (f := _FORMULA_NO_VALUE.search(body)) is not None:
+            # distinct column letters and row numbers: a set per chunk, not a Python step per cell
+            refs = set(_CELL_REF.findall(body))
+            if refs:
+                max_col = max(max_col, max(_column_number(c) for c in {c for c, _ in refs}))
+                max_row = max(max_row, max(int(r) for r in {r for _, r in refs}))
+            rows_seen += body.count(b"<row ") + body.count(b"<row>")  # rows may leave out their number
+            max_row = max(max_row, rows_seen, *map(int, _ROW_REF.findall(body)))
+            if _FORMULA.search(body) and (f := _FORMULA_NO_VALUE.search(body)) is not None:
                 raise InputFileError(name, f"cell {f.group(1).decode()} holds a formula with no saved value "
                                            "(it would be read as empty): save the file in Excel, or paste values")
             if max_col > XLSX_MAX_COLUMNS:
