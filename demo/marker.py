@@ -44,15 +44,14 @@ def manifest(raw_dir: Path, names: list[str]) -> str:
 
 
 def mismatch(raw_dir: Path, entries: dict[str, str], present: list[str]) -> str | None:
-    """What differs between the raw directory's programme files (`present`, names) and the
-    marker's manifest, in a few words; None when they match or the marker has no manifest (an
-    older generator's)."""
+    """Which of the marker's files are missing or changed among the raw directory's programme
+    files (`present`, names), in a few words; None when none is, or the marker has no manifest (an
+    older generator's). A file added beside the demo files is loaded (and checked) as usual."""
     if MANIFEST not in entries:
         return None
     want: dict[str, str] = json.loads(entries[MANIFEST])
     missing = sorted(set(want) - set(present))
-    extra = sorted(set(present) - set(want))
     changed = sorted(n for n in set(want) & set(present) if sha256(Path(raw_dir) / n) != want[n])
     parts = [f"{label} {', '.join(names[:3])}{' …' if len(names) > 3 else ''}"
-             for label, names in (("missing", missing), ("changed", changed), ("not written by it", extra)) if names]
+             for label, names in (("missing", missing), ("changed", changed)) if names]
     return "; ".join(parts) or None

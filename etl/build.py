@@ -54,17 +54,17 @@ def build(
     if not raw_dir.is_dir():
         raise InputFileError(str(raw_dir), "raw data directory not found")
     demo_info = marker.read(raw_dir)  # demo files carry a marker (demo/marker.py)
-    if demo_info is not None:
-        names = [p.name for p, _kind in programme.find_files(raw_dir)]
-        if (problem := marker.mismatch(raw_dir, demo_info, names)) is not None:
-            raise InputFileError(marker.FILE_NAME, f"the demo files do not match this manifest ({problem}): "
-                                                   "a demo run was cut short or the files were edited; rerun etl demo")
     as_of = date.fromisoformat(demo_info["demo_as_of"]) if demo_info else build_date
     report = BuildReport(db_path=db_path, as_of=as_of, is_demo=demo_info is not None)
 
     # File-level checks first: a bad file stops the build before anything is written.
     with _step(report, "validate", progress):
         files = programme.validate_files(raw_dir)
+        if demo_info is not None:  # demo files are served only as the generator wrote them
+            problem = marker.mismatch(raw_dir, demo_info, [p.name for p, _kind in programme.find_files(raw_dir)])
+            if problem is not None:
+                raise InputFileError(marker.FILE_NAME, f"the demo files do not match this manifest ({problem}): a "
+                                     "demo run was cut short or the files were edited; rerun etl demo")
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(db_path)

@@ -75,16 +75,19 @@ def test_seed_8_as_of_end_of_march_writes_its_files(tmp_path):
 
 
 # ---------------------------------------------------------------- written aside, moved in whole
+OFFICERS = "officer_id,hromada_katottg,start_date,end_date,lives_in_hromada,trained_on"
+STATIONS = "station_id,hromada_katottg,kind,opened_on,closed_on,name,lat,lon"
+
 @pytest.fixture()
 def writer(monkeypatch):
     """write_demo_files stand-in: two files, and optionally a crash after the first."""
     state = {"crash": False}
 
     def write(raw_dir, reference_dir, facts_dir, settings):
-        (raw_dir / "officers_demo.csv").write_text(f"officer_id\nP-{settings.seed}\n", encoding="utf-8")
+        (raw_dir / "officers_demo.csv").write_text(f"{OFFICERS}\n", encoding="utf-8")
         if state["crash"]:
             raise KeyboardInterrupt
-        (raw_dir / "stations_demo.csv").write_text("station_id\nS-1\n", encoding="utf-8")
+        (raw_dir / "stations_demo.csv").write_text(f"{STATIONS}\n", encoding="utf-8")
         return {"is_demo": "true", **settings.identity()}
 
     monkeypatch.setattr(generate, "write_demo_files", write)
@@ -111,7 +114,7 @@ def test_a_raw_directory_that_does_not_match_its_manifest_is_refused_and_rewritt
     assert _refresh(raw, 1)
     assert json.loads(marker.read(raw)[marker.MANIFEST]).keys() == {"officers_demo.csv", "stations_demo.csv"}
     (raw / "stations_demo.csv").unlink()  # as a kill between moving the files in would leave it
-    (raw / "officers_demo.csv").write_text("officer_id\nP-edited\n", encoding="utf-8")
+    (raw / "officers_demo.csv").write_text(f"{OFFICERS}\n\n", encoding="utf-8")
     assert_one_line_error(
         lambda: build(raw_dir=raw, reference_dir=REFERENCE, facts_dir=FACTS, db_path=tmp_path / "pog.duckdb"),
         marker.FILE_NAME, "missing stations_demo.csv", "changed officers_demo.csv", "etl demo")
