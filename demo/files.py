@@ -126,6 +126,17 @@ def _write_arrow_csv(path: Path, frame: pd.DataFrame, style: Style) -> None:
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def _iso_date(v: str | None) -> date | None:
+    """A real date for an ISO date string; None for anything else, including a planted impossible
+    date such as 2021-13-05 (it stays text, as an export would carry it, for the loader to reject)."""
+    if not _ISO.match(v or ""):
+        return None
+    try:
+        return date.fromisoformat(v)
+    except ValueError:
+        return None
+
+
 def _write_xlsx(path: Path, frame: pd.DataFrame, style: Style) -> None:
     """openpyxl write-only; ISO dates become real date cells, numbers numbers, the rest text."""
     # imported here, as in etl/readers.py: the CLI imports this package, and a build of CSV files
@@ -145,8 +156,8 @@ def _write_xlsx(path: Path, frame: pd.DataFrame, style: Style) -> None:
     for row in frame.itertuples(index=False):
         out = []
         for i, v in enumerate(row):
-            if i in date_cols and _ISO.match(v or ""):
-                cell = WriteOnlyCell(ws, value=date.fromisoformat(v))
+            if i in date_cols and (d := _iso_date(v)) is not None:
+                cell = WriteOnlyCell(ws, value=d)
                 cell.number_format = "DD.MM.YYYY"
                 out.append(cell)
             elif i in num_cols and re.fullmatch(r"-?\d+", v or ""):

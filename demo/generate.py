@@ -15,6 +15,8 @@ before any as-of date. Method, calibration and planted faults: docs/demo-data.md
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +27,7 @@ from demo.rollout import assignments, officer_ids, plan_joins, plan_posts
 from demo.sites import memoranda, stations, targets
 from demo.survey import EARLY_JOINER_BONUS_PP, coverage_matrix
 from demo.world import HORIZON, day, load_world
+from etl.build import process_alive
 from etl.programme import find_files
 
 GENERATOR_VERSION = "3"  # bump when the same seed should give other data
@@ -70,13 +73,37 @@ def refresh_raw_dir(raw_dir: Path, reference_dir: Path, facts_dir: Path, setting
         say(f"{raw_dir} holds programme files that are not demo data; building from them as they are")
         return False
     wanted = settings.identity()
-    if entries is not None and all(entries.get(k) == v for k, v in wanted.items()):
+    names = [p.name for p in programme_files]
+    if (entries is not None and all(entries.get(k) == v for k, v in wanted.items())
+            and marker.mismatch(raw_dir, entries, names) is None):
         return False
-    for path in programme_files:  # only demo files are here (the marker says so): replace them
-        path.unlink()
     say(f"Writing demo files into {raw_dir} (scale ×{settings.scale}, as of {settings.as_of.isoformat()})")
-    marker.write(raw_dir, write_demo_files(raw_dir, reference_dir, facts_dir, settings))
+    _remove_stale_staging(raw_dir)
+    # Written aside, then moved in: a crash or kill while writing leaves raw_dir as it was. The new
+    # marker (with its manifest) goes in first, so a kill while moving leaves a directory that does
+    # not match its marker: the build refuses it and the next `etl demo` writes it again.
+    staging = raw_dir.with_name(f".{raw_dir.name}.demo-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        entries = write_demo_files(staging, reference_dir, facts_dir, settings)
+        written = sorted(p.name for p in staging.iterdir())
+        marker.write(raw_dir, {**entries, marker.MANIFEST: marker.manifest(staging, written)})
+        for path in programme_files:  # only demo files are here (the marker says so): replace them
+            path.unlink()
+        for name in written:
+            os.replace(staging / name, raw_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return True
+
+
+def _remove_stale_staging(raw_dir: Path) -> None:
+    """Staging directories of demo runs that were killed (their process is gone)."""
+    for path in raw_dir.parent.glob(f".{raw_dir.name}.demo-*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not process_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def write_demo_files(raw_dir: Path, reference_dir: Path, facts_dir: Path, settings: Settings) -> dict[str, str]:

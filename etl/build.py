@@ -60,8 +60,14 @@ def build(
     # File-level checks first: a bad file stops the build before anything is written.
     with _step(report, "validate", progress):
         files = programme.validate_files(raw_dir)
+        if demo_info is not None:  # demo files are served only as the generator wrote them
+            problem = marker.mismatch(raw_dir, demo_info, [p.name for p, _kind in programme.find_files(raw_dir)])
+            if problem is not None:
+                raise InputFileError(marker.FILE_NAME, f"the demo files do not match this manifest ({problem}): a "
+                                     "demo run was cut short or the files were edited; rerun etl demo")
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(db_path)
     tmp_path = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
     _remove(tmp_path)
     con = duckdb.connect(str(tmp_path))
@@ -132,6 +138,28 @@ def _write_load_log(con, rows: list[dict]) -> None:
         "ignored_columns, built_at FROM load_log_frame"
     )
     con.unregister("load_log_frame")
+
+
+def _remove_abandoned(db_path: Path) -> None:
+    """Remove `<db>.building-<pid>` files (and their .wal) of builds that were killed: their
+    process is gone. A build still running keeps its file."""
+    for path in db_path.parent.glob(f"{db_path.name}.building-*"):
+        pid = path.name.rsplit("-", 1)[-1].removesuffix(".wal")
+        if pid.isdigit() and not process_alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (on this machine)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _remove(path: Path) -> None:

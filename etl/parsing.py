@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
+# No programme date lies before this: 0001-01-01 (an empty date cell in some exports) is bad_date.
+DATE_MIN = pd.Timestamp("1900-01-01")
 
 
 @dataclass
@@ -28,8 +30,13 @@ class Parsed:
 
 
 def clean(s: pd.Series) -> pd.Series:
-    """Trim surrounding whitespace (incl. no-break spaces); missing -> ''."""
-    return s.fillna("").astype("str").str.strip()
+    """Trim surrounding whitespace (incl. no-break spaces); missing -> ''. A byte-order mark or a
+    zero-width space is never part of a value (a BOM at a line start, from files joined together,
+    once stayed inside an officer id)."""
+    return s.fillna("").astype("str").str.replace(_INVISIBLE, "", regex=True).str.strip()
+
+
+_INVISIBLE = re.compile("[\ufeff\u200b]")
 
 
 def _on_uniques(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -54,7 +61,8 @@ def parse_date(s: pd.Series) -> Parsed:
             rest = out.isna() & (u != "")
             if rest.any():
                 out[rest] = pd.to_datetime(u[rest], format=fmt, errors="coerce")
-        return out.astype("datetime64[s]")
+        out = out.astype("datetime64[s]")
+        return out.where(out >= DATE_MIN)
 
     return _parsed(s, _on_uniques(s, conv))
 

@@ -260,13 +260,15 @@ def check_rows(kind: str, raw: pd.DataFrame, lookups: Lookups, build_date: date,
         v = p.values
         ok = v.notna().to_numpy()
         if f.type == "weight":
-            ck.reject(ok & (v <= 0).fillna(False).to_numpy(), f.name, "bad_value")
+            ck.reject(ok & ~v.between(0, WEIGHT_MAX, inclusive="right").fillna(False).to_numpy(), f.name,
+                      "bad_value")
             v = v.fillna(1.0)
         elif f.type == "year":
             out = ok & ~v.between(contract.YEAR_MIN, contract.YEAR_MAX).fillna(False).to_numpy()
             ck.reject(out, f.name, "bad_value")
         elif f.type == "count":
-            ck.reject(ok & (v < 0).fillna(False).to_numpy(), f.name, "bad_value")
+            # stored as INTEGER: a value past its range would abort the whole build in DuckDB
+            ck.reject(ok & ~v.between(0, INT32_MAX).fillna(False).to_numpy(), f.name, "bad_value")
         elif f.type in ("latitude", "longitude"):
             lo, hi = ((contract.LAT_MIN, contract.LAT_MAX) if f.type == "latitude"
                       else (contract.LON_MIN, contract.LON_MAX))
@@ -342,6 +344,11 @@ def _frame(pf: ProgrammeFile, data: pd.DataFrame, row_numbers: np.ndarray, order
     frame["_order"] = order
     return frame
 
+
+# A survey weight above this is not a weight (1e308 made every weighted share NaN), and a
+# count above INTEGER's range cannot be stored.
+WEIGHT_MAX = 1e6
+INT32_MAX = 2**31 - 1
 
 _SQL_TYPE = {"date": "DATE", "trust": "TINYINT", "year": "INTEGER", "count": "INTEGER"}
 

@@ -16,10 +16,8 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
-import io
 import logging
 import re
-import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -166,7 +164,29 @@ def _scan_csv(path: Path) -> tuple[str, str, bytes]:
     plausible = sum(int(counts[b]) for b in _CP1251_TEXT)
     if counts[0x98] or plausible < 0.95 * high:
         raise InputFileError(name, "unknown encoding: save it as CSV UTF-8 or Windows-1251")
+    if not _reads_as_cyrillic(first[:_SAMPLE].decode("cp1251", errors="replace")):
+        raise InputFileError(name, "unknown encoding: read as Windows-1251 the text is not Ukrainian or Russian "
+                                   "(KOI8-U, ISO-8859-5 or Latin-1?): save it as CSV UTF-8")
     return digest.hexdigest(), "cp1251", first
+
+
+_SAMPLE = 1 << 20
+_CYR = "А-ЯЁЄІЇҐа-яёєіїґ"
+_WORD = re.compile(f"[A-Za-z{_CYR}]+")
+_HAS_CYR = re.compile(f"[{_CYR}]")
+# Other encodings read as Windows-1251 give words that mix scripts (Latin-1 'Müller' -> 'Mьller')
+# or put a capital after a small letter (KOI8-U 'Одеса' -> 'пДЕУБ', ISO-8859-5 -> 'ФХбР').
+_IMPLAUSIBLE = re.compile(f"[A-Za-z][{_CYR}]|[{_CYR}][A-Za-z]|[а-яёєіїґ][А-ЯЁЄІЇҐ]")
+
+
+def _reads_as_cyrillic(text: str) -> bool:
+    """Whether text decoded as Windows-1251 looks like Ukrainian/Russian: at most one word in
+    ten holding Cyrillic letters is implausible (mixed scripts, a capital inside a word)."""
+    words = [w for w in _WORD.findall(text) if _HAS_CYR.search(w)]
+    if not words:
+        return True
+    odd = sum(1 for w in words if _IMPLAUSIBLE.search(w))
+    return odd <= 0.1 * len(words)
 
 
 def _byte_counts(path: Path) -> np.ndarray:
@@ -178,6 +198,7 @@ def _byte_counts(path: Path) -> np.ndarray:
 
 
 _BLANK_LINE = re.compile(r'[\s,;"]*')
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _header_position(first: bytes, encoding: str) -> tuple[int, str]:
@@ -186,7 +207,11 @@ def _header_position(first: bytes, encoding: str) -> tuple[int, str]:
     size = 64 * 1024
     while True:
         whole = size >= len(first)
-        lines = first[:size].decode(encoding, errors="replace").splitlines()
+        # Only CR and LF end a record (as for pandas); str.splitlines would also split at U+2028,
+        # U+0085 and friends, and the header would be looked for on the wrong line.
+        lines = _LINE_BREAK.split(first[:size].decode(encoding, errors="replace"))
+        if lines and lines[-1] == "":
+            lines.pop()
         complete = lines if whole else lines[:-1]  # the prefix may end inside a line
         for i, line in enumerate(complete):
             if not _BLANK_LINE.fullmatch(line):
@@ -219,11 +244,18 @@ def _csv_options(head: TableHead) -> dict:
     )
 
 
-def _csv_error(name: str, e: Exception) -> InputFileError:
+_EOF_IN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+
+
+def _csv_error(name: str, e: Exception, first_line: int = 1) -> InputFileError:
+    """One line for a pandas CSV error; ``first_line``: the file line pandas counts as its row 0."""
     if isinstance(e, OSError):
         return InputFileError(name, f"cannot be read: {e.strerror or e}")
     if isinstance(e, pd.errors.EmptyDataError):
         return InputFileError(name, "the file is empty")
+    if m := _EOF_IN_QUOTE.search(str(e)):
+        line = int(m.group(1)) + first_line
+        return InputFileError(name, f'not a well-formed CSV: the quote (") opened on line {line} is never closed')
     problem = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
     return InputFileError(name, f"not a well-formed CSV: {problem}")
 
@@ -236,14 +268,17 @@ def _csv_head(path: Path) -> TableHead:
     name = path.name
     sha256, encoding, first = _scan_csv(path)
     skip, header_line = _header_position(first, encoding)
+    has_quote = b'"' in first[:_SAMPLE]
     del first
     if not header_line:
+        if has_quote:
+            raise InputFileError(name, 'not a well-formed CSV: a quote (") is opened and never closed')
         raise InputFileError(name, "the file is empty: no header row")
     head = TableHead(name, path, sha256, [], skip + 1, encoding, _sniff_delimiter(header_line))
     try:
         df = pd.read_csv(path, nrows=1, **_csv_options(head))
     except _CSV_ERRORS as e:
-        raise _csv_error(name, e) from None
+        raise _csv_error(name, e, head.header_row) from None
     if df.empty:
         raise InputFileError(name, "the file is empty")
     head.header = [str(h) for h in df.iloc[0].tolist()]
@@ -264,7 +299,7 @@ def _csv_chunks(head: TableHead, chunk_rows: int) -> Iterator[tuple[pd.DataFrame
                     df, rows, first = df.iloc[1:], rows[1:], False
                 yield _drop_blank_rows(df.reset_index(drop=True), rows)
     except _CSV_ERRORS as e:
-        raise _csv_error(head.file, e) from None
+        raise _csv_error(head.file, e, head.header_row) from None
 
 
 def _drop_blank_rows(data: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
@@ -301,51 +336,124 @@ def _cell_text(v: object) -> str:
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
+        return str(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(v)
     return str(v)
+
+
+# The widest sheet and the most cells a contract file may span: calamine (like openpyxl) holds a
+# sheet's used range densely, so one stray cell at XFD1048576 would ask for 17 G cells.
+XLSX_MAX_COLUMNS = 512
+XLSX_MAX_CELLS = 64_000_000
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
+_FORMULA_NO_VALUE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<(?:\w+:)?f\b[^>]*'
+                               rb"(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?"
+                               rb"\s*</(?:\w+:)?c>")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _first_sheet_member(zf: zipfile.ZipFile) -> str | None:
+    """The zip member of the workbook's first sheet (workbook.xml order, via its relationship)."""
+    try:
+        book = zf.read("xl/workbook.xml")
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    m = re.search(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"", book) or re.search(
+        rb"<(?:\w+:)?sheet\b[^>]*?\bid=\"([^\"]+)\"", book)
+    if not m:
+        return None
+    for rel in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        tag = rel.group(0)
+        if re.search(rb'\bId="' + re.escape(m.group(1)) + rb'"', tag):
+            target = re.search(rb'\bTarget="([^"]+)"', tag)
+            if target:
+                t = target.group(1).decode("utf-8", "replace")
+                return t.lstrip("/") if t.startswith("/") else "xl/" + t
+    return None
+
+
+def _scan_sheet(name: str, zf: zipfile.ZipFile) -> None:
+    """Stream the first sheet's XML (bounded memory) and refuse what calamine would choke on: a
+    used range too wide or too large to hold, or formula cells with no saved value (they would be
+    read as empty)."""
+    member = _first_sheet_member(zf)
+    if member is None or member not in zf.namelist():
+        return  # calamine says what is wrong
+    max_row = max_col = rows_seen = 0
+    tail = b""
+    with zf.open(member) as fh:
+        while chunk := fh.read(1 << 20):
+            buf = tail + chunk
+            cut = buf.rfind(b"<")  # keep a possibly cut tag for the next round
+            body, tail = (buf[:cut], buf[cut:]) if cut > 0 and len(buf) - cut < 4096 else (buf, b"")
+            # distinct column letters and row numbers: a set per chunk, not a Python step per cell
+            refs = set(_CELL_REF.findall(body))
+            if refs:
+                max_col = max(max_col, max(_column_number(c) for c in {c for c, _ in refs}))
+                max_row = max(max_row, max(int(r) for r in {r for _, r in refs}))
+            rows_seen += body.count(b"<row ") + body.count(b"<row>")  # rows may leave out their number
+            max_row = max(max_row, rows_seen, *map(int, _ROW_REF.findall(body)))
+            if _FORMULA.search(body) and (f := _FORMULA_NO_VALUE.search(body)) is not None:
+                raise InputFileError(name, f"cell {f.group(1).decode()} holds a formula with no saved value "
+                                           "(it would be read as empty): save the file in Excel, or paste values")
+            if max_col > XLSX_MAX_COLUMNS:
+                raise InputFileError(name, f"the first sheet has a cell in column {max_col} (more than "
+                                           f"{XLSX_MAX_COLUMNS} columns): delete the stray cells far to the right")
+    if max_row * max_col > XLSX_MAX_CELLS:
+        raise InputFileError(name, f"the first sheet spans {max_row} rows × {max_col} columns (more than "
+                                   f"{XLSX_MAX_CELLS:,} cells): delete stray cells far below or to the right")
 
 
 def _xlsx_head(path: Path) -> TableHead:
     name = path.name
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+            fh.seek(0)
+            if not fh.read(4096).strip():
+                raise InputFileError(name, "the file is empty")
     except OSError as e:
         raise InputFileError(name, f"cannot be read: {e.strerror or e}") from None
-    if not raw.strip():
-        raise InputFileError(name, "the file is empty")
-    if not zipfile.is_zipfile(io.BytesIO(raw)):
+    if not size or not zipfile.is_zipfile(path):
         raise InputFileError(name, "not an Excel .xlsx workbook (the content is not an .xlsx package)")
-    import openpyxl  # imported here: csv-only builds do not pay for it
+    from python_calamine import CalamineWorkbook  # imported here: csv-only builds do not pay for it
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-            try:
-                if not wb.worksheets:
-                    raise InputFileError(name, "the workbook has no sheet")
-                ws = wb.worksheets[0]
-                ws.reset_dimensions()  # some writers store a wrong sheet size
-                rows = [
-                    [_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)
-                ]
-            finally:
-                wb.close()
+        with zipfile.ZipFile(path) as zf:
+            _scan_sheet(name, zf)
+        wb = CalamineWorkbook.from_path(str(path))
+        try:
+            if not wb.sheet_names:
+                raise InputFileError(name, "the workbook has no sheet")
+            sheet = wb.get_sheet_by_index(0)
+            # (sheet row, cells) of the rows holding anything. calamine's rows start at row 1, its
+            # columns at the used range's first one: pad them back to column A.
+            pad = [""] * (sheet.start[1] if sheet.start else 0)
+            kept = [(i, pad + [_cell_text(v) for v in r]) for i, r in enumerate(sheet.iter_rows(), 1)
+                    if any(v != "" for v in r)]
+        finally:
+            wb.close()
     except InputFileError:
         raise
-    except Exception as e:  # openpyxl raises many types for a broken package
+    except Exception as e:  # a broken package: zip, XML or calamine errors of many types
         raise InputFileError(name, f"cannot be opened as an .xlsx workbook ({type(e).__name__})") from None
-    header_idx = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
-    if header_idx is None:
+    kept = [(i, r) for i, r in kept if any(c.strip() for c in r)]
+    if not kept:
         raise InputFileError(name, "the first sheet is empty")
-    width = max(len(r) for r in rows[header_idx:])
-    grid = [r + [""] * (width - len(r)) for r in rows[header_idx:]]
-    header = grid[0]
-    data = pd.DataFrame(grid[1:], columns=range(width), dtype="str")
-    header_row = header_idx + 1
-    numbers = np.arange(header_row + 1, header_row + 1 + len(data), dtype=np.int64)
-    return TableHead(name, path, hashlib.sha256(raw).hexdigest(), header, header_row,
-                     rows=_drop_blank_rows(data, numbers))
+    width = max(len(r) for _, r in kept)
+    header_row, header = kept[0][0], kept[0][1] + [""] * (width - len(kept[0][1]))
+    data = pd.DataFrame([r + [""] * (width - len(r)) for _, r in kept[1:]], columns=range(width), dtype="str")
+    numbers = np.array([i for i, _ in kept[1:]], dtype=np.int64)
+    return TableHead(name, path, digest, header, header_row, rows=_drop_blank_rows(data, numbers))
 
 
 def csv_dialect_note(t: RawTable | TableHead) -> str:

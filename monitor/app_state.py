@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -80,15 +81,17 @@ def db_exists() -> bool:
 
 
 @st.cache_resource(show_spinner=False)
-def _connection(path: str, mtime_ns: int):
-    """The app's one read-only DuckDB connection (re-opened when the ETL swaps in a new file)."""
-    return db.connect(path)
+def _warehouse(path: str) -> db.Warehouse:
+    """The app's one read-only view of the database file: its connection is replaced on the first
+    use after the ETL swapped a new build in (monitor.db.Warehouse)."""
+    return db.Warehouse(path)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_call(module: str, name: str, stamp: tuple[str, int], args: tuple, kwargs: tuple):
+def _cached_call(module: str, name: str, stamp: tuple, args: tuple, kwargs: tuple):
     fn = getattr(importlib.import_module(module), name)
-    return fn(_connection(*stamp), *args, **dict(kwargs))
+    with _warehouse(stamp[0]).lease() as con:
+        return fn(con, *args, **dict(kwargs))
 
 
 def data(fn: Callable[..., Any], *args, **kwargs) -> Any:
@@ -96,8 +99,10 @@ def data(fn: Callable[..., Any], *args, **kwargs) -> Any:
 
     `fn` must be a module-level function of monitor.* taking the connection first; its result
     must be picklable (DataFrame, dict, scalars). Arguments must be hashable by st.cache_data.
+    The build is told by the file's identity (inode, mtime, size), so the first call after a swap
+    reads the new file.
     """
-    return _cached_call(fn.__module__, fn.__name__, db.db_stamp(), args, tuple(sorted(kwargs.items())))
+    return _cached_call(fn.__module__, fn.__name__, db.file_identity(), args, tuple(sorted(kwargs.items())))
 
 
 def build_info() -> dict[str, str]:
@@ -134,6 +139,16 @@ def url_key(param: str) -> str:
     """The session key of a URL-bound widget: scoped to the running page, so two pages that both
     have an ?oblast= or a measure never read each other's state (issue 10)."""
     return f"_url_{st.session_state.get(PAGE_KEY, '')}_{param}"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_text(text: str) -> str:
+    """`text` for an element that renders Markdown (st.warning, st.info): every ASCII punctuation
+    mark backslash-escaped (CommonMark), so a link, image or emphasis from a URL shows as typed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
 
 
 def url_param(name: str, default: str, allowed: Iterable[str] | None = None) -> str:

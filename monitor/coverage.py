@@ -144,10 +144,11 @@ def stations_open_on(con: duckdb.DuckDBPyConnection, on_date: str) -> pd.DataFra
     kind. Columns: hromada_katottg, oblast_katottg, kind, name, opened_on (the first), lat, lon,
     is_location_imputed (all of the row's stations), n_stations, hromada_name_uk, hromada_name_en.
     """
-    (open_count,) = con.execute(
-        "SELECT count(*) FROM stations WHERE opened_on <= ?::DATE AND (closed_on IS NULL OR closed_on > ?::DATE)",
+    open_count = int(query(
+        con,
+        "SELECT count(*) AS n FROM stations WHERE opened_on <= ?::DATE AND (closed_on IS NULL OR closed_on > ?::DATE)",
         [on_date, on_date],
-    ).fetchone()
+    )["n"].iloc[0])
     group = "s.station_id" if open_count <= MAX_STATION_MARKERS else "s.hromada_katottg, s.kind"
     return query(
         con,

@@ -148,3 +148,17 @@ def test_docs_name_every_column_alias_and_reason():
             assert f"`{f.name}`" in text and f.alias_uk in text, f.name
     for reason in vocabulary.REJECT_REASONS:
         assert f"| `{reason.code}` | {reason.en} | {reason.uk} |" in text, reason.code
+
+
+def test_a_byte_order_mark_or_zero_width_space_never_stays_in_a_value():
+    # a BOM at a line start (files joined together) stayed inside the officer id
+    from etl.parsing import clean
+
+    assert clean(pd.Series(["\ufeffP-1", "P-2\u200b", " \ufeff P-3 "])).tolist() == ["P-1", "P-2", "P-3"]
+
+
+def test_a_date_before_1900_is_a_bad_date():
+    from etl.parsing import parse_date
+
+    p = parse_date(pd.Series(["0001-01-01", "01.01.0001", "1850-01-01", "2021-03-01", ""]))
+    assert p.bad.tolist() == [True, True, True, False, False]

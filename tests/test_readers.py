@@ -170,3 +170,105 @@ def test_header_found_after_many_blank_lines(tmp_path):
     t = read_table(write(tmp_path, "officers.csv", text))
     assert (t.header, t.header_row, cells(t), t.row_numbers.tolist()) == (
         ["id", "name"], 100_001, [["1", "a"]], [100_002])
+
+
+# ---------------------------------------------------------------- issue 9 §4: refuse what cannot be read, say where
+CYRILLIC = "officer_id,hromada_katottg,name\nOFF1,UA01,Одеса\nOFF2,UA02,Поліцейська станція с. Іванівка\n"
+
+
+@pytest.mark.parametrize("encoding", ["koi8-u", "iso-8859-5"])
+def test_cyrillic_in_another_code_page_is_not_taken_for_windows_1251(tmp_path, encoding):
+    # KOI8-U 'Одеса' read as Windows-1251 loaded as 'пДЕУБ'
+    path = write(tmp_path, "officers.csv", CYRILLIC, encoding)
+    assert_one_line_error(lambda: read_table(path), "officers.csv", "unknown encoding", "UTF-8")
+
+
+def test_latin_1_text_is_not_taken_for_windows_1251(tmp_path):
+    path = write(tmp_path, "stations.csv", "station_id,name\nS1,Müller café Düsseldorf\nS2,Señora\n", "latin-1")
+    assert_one_line_error(lambda: read_table(path), "stations.csv", "unknown encoding")
+
+
+def test_windows_1251_capitals_and_signs_still_read(tmp_path):
+    text = "ID;НАЗВА;Примітка\n1;ОДЕСА;ПОГ №3 «Ліски» — вул. Соборна\n2;КИЇВ;Ґанок, п’ять\n"
+    t = read_table(write(tmp_path, "stations.csv", text, "cp1251"))
+    assert cells(t)[0] == ["1", "ОДЕСА", "ПОГ №3 «Ліски» — вул. Соборна"]
+
+
+def test_a_line_separator_character_before_the_header_is_not_a_line_break(tmp_path):
+    # U+2028 split the line for str.splitlines but not for pandas: the header was looked for one
+    # line too far down and the file reported "required columns missing"
+    t = read_table(write(tmp_path, "officers.csv", "\u2028officer_id,name\nO1,x\n"))
+    assert t.header_row == 1
+    assert t.header[1] == "name" and cells(t) == [["O1", "x"]]
+
+
+def test_a_lone_quote_is_an_unclosed_quote_not_an_empty_file(tmp_path):
+    path = write(tmp_path, "officers.csv", '"')
+    assert_one_line_error(lambda: read_table(path), "officers.csv", "quote", "never closed")
+
+
+def test_an_unclosed_quote_names_the_line_it_opens_on(tmp_path):
+    path = write(tmp_path, "officers.csv", 'officer_id,name\nO1,x\nO2,"never closed\nO3,y\nO4,z\n')
+    assert_one_line_error(lambda: read_table(path), "officers.csv", "line 3", "never closed")
+
+
+def test_a_formula_cell_without_a_saved_value_is_named_not_read_as_empty(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["oblast_katottg", "year", "planned_officers"])
+    wb.active.append(["UA05000000000010236", 2022, "=HYPERLINK(\"http://example.invalid\",\"5\")"])
+    wb.save(tmp_path / "targets.xlsx")
+    assert_one_line_error(lambda: read_table(tmp_path / "targets.xlsx"), "targets.xlsx", "cell C2", "formula")
+
+
+def test_a_stray_cell_at_the_sheet_corner_is_refused_in_bounded_memory(tmp_path):
+    # 4.9 KB on disk; openpyxl then calamine would allocate the whole A1:XFD1048576 range (3.7 GB, then
+    # a bare MemoryError or an abort)
+    wb = openpyxl.Workbook()
+    wb.active.append(["officer_id", "hromada_katottg", "start_date"])
+    wb.active.cell(row=1_048_576, column=16_384, value="x")
+    wb.save(tmp_path / "officers.xlsx")
+    assert (tmp_path / "officers.xlsx").stat().st_size < 10_000
+    assert_one_line_error(lambda: read_table(tmp_path / "officers.xlsx"), "officers.xlsx", "column 16384")
+
+
+def test_a_stray_cell_far_below_is_read_and_numbered_as_its_row(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["officer_id", "hromada_katottg", "start_date"])
+    wb.active.cell(row=1_048_576, column=3, value="x")
+    wb.save(tmp_path / "officers.xlsx")
+    t = read_table(tmp_path / "officers.xlsx")
+    assert cells(t) == [["", "", "x"]] and t.row_numbers.tolist() == [1_048_576]
+
+
+# Values the columns cannot hold are row rejects, through the real loader (tests/test_programme.py's warehouse).
+from tests import test_programme  # noqa: E402
+from tests.test_programme import LYTYN, VIN, load_lines, rejects  # noqa: E402
+
+
+@pytest.fixture()
+def programme_con():
+    """test_programme's tiny warehouse (its fixture, called as a generator)."""
+    gen = test_programme.con.__wrapped__()
+    yield next(gen)
+    gen.close()
+
+
+def test_a_count_past_integer_range_is_a_row_reject_not_an_aborted_build(programme_con, tmp_path):
+    con = programme_con
+    # 2147483648 aborted the whole build with a TransactionException naming no file
+    load_lines(con, tmp_path, "targets.csv", ["oblast_katottg,year,planned_officers", f"{VIN},2022,2147483648",
+                                              f"{VIN},2023,5"])
+    assert rejects(con) == [("targets.csv", 2, "planned_officers", "2147483648", "bad_value")]
+    assert con.execute("SELECT year, planned_officers FROM targets").fetchall() == [(2023, 5)]
+
+
+def test_a_huge_weight_and_a_year_one_date_are_row_rejects(programme_con, tmp_path):
+    con = programme_con
+    head = "respondent_id,wave,interview_date,hromada_katottg,trust_police,knows_officer,weight"
+    load_lines(con, tmp_path, "trust_survey_x.csv", [head, f"R1,w,2021-11-02,{LYTYN},1,yes,1e308",
+                                                     f"R2,w,2021-11-02,{LYTYN},1,yes,1{'0' * 308}",
+                                                     f"R3,w,0001-01-01,{LYTYN},1,yes,1",
+                                                     f"R4,w,2021-11-02,{LYTYN},1,yes,1.5"])
+    assert [(r[1], r[2], r[4]) for r in rejects(con)] == [(2, "weight", "bad_value"), (3, "weight", "bad_value"),
+                                                        (4, "interview_date", "bad_date")]
+    assert con.execute("SELECT respondent_id FROM trust_survey").fetchall() == [("R4",)]

@@ -18,7 +18,8 @@ if url_code and url_code != st.session_state.get("_profile_url_applied"):
     if url_code in labels:
         st.session_state["profile_hromada"] = url_code
     else:
-        st.warning(t("profile.unknown_code", lang, code=url_code))
+        # the code came from a link: shown as text, never as Markdown (an image link would be fetched)
+        st.warning(t("profile.unknown_code", lang, code=app_state.markdown_text(url_code[:80])))
 code = app_state.hromada_picker(t("profile.search", lang), labels, t("profile.search_placeholder", lang),
                                 "profile_hromada")
 app_state.set_url_param("hromada", code)

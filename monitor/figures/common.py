@@ -8,6 +8,7 @@ published figures by their marker shape — never by colour alone.
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import plotly.graph_objects as go
 
@@ -19,6 +20,12 @@ NATIONAL_COLOUR = "#000000"
 PUBLISHED_COLOUR = "#D55E00"
 EVENT_COLOUR = "#666666"
 FONT = {"family": "sans-serif", "size": 13}
+
+
+def plain(value: object) -> str:
+    """A data string as plotly should show it: text. Plotly renders <b>, <a href> and friends in
+    hover text, legend names and tick labels, and turns &lt; back into a shown '<'."""
+    return html.escape("" if value is None else str(value), quote=False)
 
 
 def hover_date_format(lang: str) -> str:

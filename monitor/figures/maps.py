@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 
 import vocabulary
 from monitor.coverage import ASSESSABLE_STATUSES, STATUSES, MapScope, status_label
+from monitor.figures.common import plain
 from monitor.formatting import fmt_date, fmt_int, fmt_num, plotly_separators
 from monitor.geometry import UKRAINE_VIEW, View, feature_subset, geometry_ids, is_country_view, view_for_bounds
 from monitor.i18n import name_col, t
@@ -405,8 +406,8 @@ def hover_data(cov: pd.DataFrame, lang: str) -> list[list[str]]:
             extra.append(t("map.hover.trust", lang, value=value))
         out.append(
             [
-                str(name.iloc[i]),
-                str(oblast.iloc[i]),
+                plain(name.iloc[i]),
+                plain(oblast.iloc[i]),
                 fmt_int(row.population_count, lang),
                 fmt_int(row.officers_serving, lang),
                 fmt_int(row.required_officers, lang),
@@ -479,7 +480,7 @@ def _station_hover_data(part: pd.DataFrame, lang: str) -> list[list[str]]:
     return [
         [
             code,
-            name if isinstance(name, str) else "",
+            plain(name) if isinstance(name, str) else "",
             fmt_date(opened, lang),
             ("<br>" + t("map.hover.imputed", lang) if imputed else "")
             + ("<br>" + t("map.hover.n_stations", lang, n=fmt_int(n, lang)) if n > 1 else ""),

@@ -8,6 +8,7 @@ from plotly.subplots import make_subplots
 
 import vocabulary
 from monitor.coverage import STATUSES, status_label
+from monitor.figures.common import plain
 from monitor.formatting import fmt_date, fmt_int, fmt_month, plotly_separators
 from monitor.i18n import t
 
@@ -94,14 +95,15 @@ def _assignment_bars(assignments: pd.DataFrame, as_of: pd.Timestamp, lang: str) 
         start = pd.Timestamp(r.start_date)
         serving = pd.isna(r.end_date)
         end = as_of if serving else pd.Timestamp(r.end_date)
+        officer = plain(r.officer_id)  # a tick label and a hover: text, whatever the file held
         hover = "<br>".join([
-            f"<b>{r.officer_id}</b>",
+            f"<b>{officer}</b>",
             t("profile.hover.assignment", lang, start=fmt_date(start, lang),
               end=t("profile.serving_now", lang) if serving else fmt_date(end, lang)),
         ])
         bars.append(go.Scatter(
             x=[start, end],
-            y=[r.officer_id, r.officer_id],
+            y=[officer, officer],
             mode="lines+markers",
             line={"color": SERVING_COLOUR if serving else ENDED_COLOUR, "width": 8},
             marker={"size": 4, "color": "#000000"},

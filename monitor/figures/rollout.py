@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from monitor.figures.common import NATIONAL_COLOUR, OKABE_ITO, add_events, base_layout, value_hover
+from monitor.figures.common import NATIONAL_COLOUR, OKABE_ITO, add_events, base_layout, plain, value_hover
 from monitor.i18n import t
 
 
@@ -18,6 +18,7 @@ def rollout_lines(series: pd.DataFrame, metric: str, kind: str, names: dict[str,
     national line (black, dashed) when given — only meaningful for shares."""
     fig = go.Figure()
     for i, (code, name) in enumerate(names.items()):
+        name = plain(name)
         part = series[series["scope_katottg"] == code]
         fig.add_trace(go.Scatter(
             x=part["on_date"], y=part[metric], name=name, mode="lines",
@@ -43,16 +44,16 @@ def small_multiples(series: pd.DataFrame, metric: str, kind: str, names: dict[st
     national line repeats, dashed, in every panel as the yardstick."""
     codes = list(names)
     rows = (len(codes) + wrap - 1) // wrap
-    fig = make_subplots(rows=rows, cols=wrap, subplot_titles=[names[c] for c in codes],
+    fig = make_subplots(rows=rows, cols=wrap, subplot_titles=[plain(names[c]) for c in codes],
                         shared_xaxes=True, shared_yaxes=(kind == "share"),
                         vertical_spacing=0.5 / max(rows, 1) / 2 + 0.02, horizontal_spacing=0.03)
     nat_label = t("common.national", lang)
     for i, code in enumerate(codes):
         r, c = i // wrap + 1, i % wrap + 1
         part = series[series["scope_katottg"] == code]
-        fig.add_trace(go.Scatter(x=part["on_date"], y=part[metric], mode="lines", name=names[code],
+        fig.add_trace(go.Scatter(x=part["on_date"], y=part[metric], mode="lines", name=plain(names[code]),
                                  line={"color": OKABE_ITO[0], "width": 1.8}, showlegend=False,
-                                 hovertemplate=value_hover(names[code], kind)), row=r, col=c)
+                                 hovertemplate=value_hover(plain(names[code]), kind)), row=r, col=c)
         if national is not None and kind == "share":
             fig.add_trace(go.Scatter(x=national["on_date"], y=national[metric], mode="lines",
                                      name=nat_label, line={"color": NATIONAL_COLOUR, "width": 1, "dash": "dash"},

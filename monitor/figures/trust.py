@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import vocabulary
+from monitor.figures.common import plain
 from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_signed_pp, plotly_separators
 from monitor.i18n import t
 
@@ -142,7 +143,7 @@ def wave_hover(r, lang: str) -> str:
     effective n; the change from the previous wave and whether it is marked."""
     lines = [
         f"<b>{t(f'group.{r.grp}', lang)}</b>",
-        f"{r.wave}: {fmt_date(r.wave_start, lang)} – {fmt_date(r.wave_end, lang)}",
+        f"{plain(r.wave)}: {fmt_date(r.wave_start, lang)} – {fmt_date(r.wave_end, lang)}",
     ]
     if r.is_shown:
         lines.append(t("trust.hover.value", lang, value=fmt_pct(r.share, lang), low=fmt_pct(r.ci_low, lang),
@@ -170,7 +171,7 @@ def _poll_traces(polls: pd.DataFrame, lang: str) -> list[go.Scatter]:
         hover = [
             "<br>".join([
                 f"<b>{t(key, lang)}</b>",
-                f"{r.pollster} · {r.fieldwork_end_text}",
+                f"{plain(r.pollster)} · {plain(r.fieldwork_end_text)}",
                 fmt_pct(r.trust_share, lang),
                 t("trust.hover.sample", lang, n=fmt_int(r.sample_n, lang)) if pd.notna(r.sample_n) else "",
             ])
