@@ -24,7 +24,7 @@ AUTH = {
     "client_secret": "apptest",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
 }
-PAGES = ["views/overview.py", "views/coverage_map.py", "views/rollout.py", "views/trust.py",
+PAGES = ["views/overview.py", "views/coverage_map.py", "views/rollout.py", "views/trust.py", "views/collegium.py",
          "views/hromada_profile.py", "views/data_quality.py", "views/gaps.py"]
 
 

@@ -5,6 +5,7 @@ proxy is a recording listener — so any request that would leave the machine is
 from __future__ import annotations
 
 import io
+import re
 import socket
 import subprocess
 import threading
@@ -22,7 +23,8 @@ from monitor.collegium import images, pack, workbook
 from monitor.collegium.figures_data import RunData, pack_as_of
 from monitor.collegium.images import Renderer
 from monitor.collegium.slides import Slide
-from monitor.formatting import fmt_int, fmt_pct
+from monitor.formatting import fmt_date, fmt_int, fmt_pct
+from monitor.geometry import geometry_ids
 from monitor.i18n import t
 
 YEAR = 2025
@@ -163,36 +165,75 @@ def test_deck_opens_and_has_the_slides(built):
 
 
 def test_deck_numbers_equal_the_database(built):
+    """The key figures and the officers slide show what the database says, counted over the
+    programme's assessable hromadas (has an officer, at required strength, officers serving beside
+    officers required on the same hromadas, short and above, strength-weighted residents)."""
     run, p = built["run"], built["uk"]
     as_of = run.as_of
     con = duckdb.connect(str(built["demo_db"]), read_only=True)
     try:
-        covered, assessable, short, serving = con.execute(
-            """SELECT count(*) FILTER (is_assessable AND officers_serving > 0), count(*) FILTER (is_assessable),
-                      sum(officer_gap) FILTER (is_assessable AND oblast_katottg NOT LIKE 'UA01%'
-                                               AND oblast_katottg NOT LIKE 'UA85%'),
-                      sum(officers_serving)
-               FROM coverage_on(?::DATE)""",
+        (assessable, with_officer, at_required, serving, required, short, above, weighted, serving_all) = con.execute(
+            """SELECT count(*) FILTER (is_assessable), count(*) FILTER (has_officer),
+                      count(*) FILTER (is_at_required_strength),
+                      sum(officers_serving) FILTER (is_assessable), sum(required_officers) FILTER (is_assessable),
+                      sum(officer_gap) FILTER (is_assessable), sum(officers_above_required) FILTER (is_assessable),
+                      round(sum(residents_strength_weighted))::BIGINT, sum(officers_serving)
+               FROM coverage_on(?::DATE) WHERE in_programme""",
             [as_of],
         ).fetchone()
         largest = con.execute(
             """SELECT h.name_uk FROM coverage_on(?::DATE) c JOIN hromadas h USING (katottg)
-               WHERE c.is_assessable AND c.officers_serving = 0 AND c.oblast_katottg NOT LIKE 'UA01%'
-                 AND c.oblast_katottg NOT LIKE 'UA85%'
+               WHERE c.in_programme AND c.is_assessable AND NOT c.has_officer
                ORDER BY c.population_count DESC, c.katottg LIMIT 1""",
             [as_of],
         ).fetchone()[0]
     finally:
         con.close()
+    uk = "uk"
     deck = _deck(p)
     key = _slide_text(deck.slides[SLIDE_KEYS.index("key_figures")])
-    assert f"{fmt_int(covered, 'uk')} / {fmt_int(assessable, 'uk')}" in key
-    assert fmt_pct(covered / assessable, "uk") in key
-    assert fmt_int(serving, "uk") in key
+    assert t("kpi.hromadas_with_officer", uk, n=fmt_int(with_officer, uk), total=fmt_int(assessable, uk)) in key
+    assert fmt_pct(with_officer / assessable, uk) in key
+    assert t("coll.kpi.at_required_strength", uk, n=fmt_int(at_required, uk), total=fmt_int(assessable, uk)) in key
+    assert fmt_pct(at_required / assessable, uk) in key
+    assert fmt_int(weighted, uk) in key  # the headline residents: weighted by strength
+    assert t("kpi.residents_strength_weighted", uk) in key
+    assert fmt_int(serving, uk) in key
+    assert t("kpi.officers_caption", uk, required=fmt_int(required, uk), short=fmt_int(short, uk),
+             above=fmt_int(above, uk)).split(" · ")[0] in key
     officers = _slide_text(deck.slides[SLIDE_KEYS.index("officers")])
-    assert fmt_int(short, "uk") in officers
+    for n in (serving, required, short, above):
+        assert fmt_int(n, uk) in officers
+    assert serving_all >= serving
     assert largest in _slide_text(deck.slides[SLIDE_KEYS.index("without")])
     assert str(YEAR) in _slide_text(deck.slides[0]) and "31.12.2025" in _slide_text(deck.slides[0])
+
+
+def test_one_word_one_meaning_and_the_territory_list_beside_the_map(built):
+    """No slide says "covered" / «охоплені»; the territory list's date (and its staleness warning)
+    is beside the map, under the key figures and on the methodology slide; the territory outside
+    the programme is drawn on the map, labelled as the config says."""
+    run = built["run"]
+    for lang in ("uk", "en"):
+        p = built[lang]
+        deck = _deck(p)
+        texts = [_slide_text(slide) for slide in deck.slides]
+        for text in texts:
+            assert not re.search(r"\bcovered\b|охоплен", text, re.IGNORECASE), text[:300]
+        note = run.territory_list.note(lang)
+        assert run.territory_list.is_stale  # the list of 07.05.2025 against 31.12.2025
+        assert t("common.territory_list_stale", lang, months=6) in note
+        for key in ("key_figures", "map", "method"):
+            assert note in texts[SLIDE_KEYS.index(key)].replace("\n", " "), key
+        assert fmt_date(run.territory_list_date, lang) in texts[SLIDE_KEYS.index("league")]  # the footer
+        rows = {s.key: s for s in p.slides}["map"].data
+        assert "outside_programme" not in set(rows["status"])  # counts over the programme only
+    figure = {s.key: s for s in built["uk"].slides}["map"].figure
+    outside = [tr for tr in figure.data if tr.meta == "outside"]
+    labels = {str(x).replace("<br>", " ") for x in (tr.name for tr in outside)}
+    assert labels == set(run.outside["label_uk"])
+    drawable = set(run.outside["oblast_katottg"]) & set(geometry_ids(run.oblast_geometry))  # Sevastopol: in Crimea's
+    assert drawable and {c for tr in outside for c in tr.locations} == drawable
 
 
 def test_oblast_pack_marks_its_own_place(built):
@@ -212,22 +253,28 @@ def test_oblast_pack_marks_its_own_place(built):
         assert not any("\u0400" <= ch <= "\u04ff" for ch in _slide_text(slide)), _slide_text(slide)[:200]
 
 
-def test_trust_too_few_is_never_a_number(built, monkeypatch):
+def test_trust_too_few_is_never_a_number_and_caution_is_marked(built, monkeypatch):
+    from monitor import trust as trust_mod
     from monitor.collegium import slides as slides_mod
 
     run = built["run"]
-    series = run.trust("UA").copy()
-    latest = series["wave"].iloc[-1]
-    series.loc[(series["wave"] == latest) & (series["grp"] == "not_covered"), "n_effective"] = 3.0
-    from monitor import trust as trust_mod
-
-    raw = series.drop(columns=["is_reportable", "is_marked_change"])
-    monkeypatch.setattr(run, "trust", lambda scope: trust_mod.mark_reportable(raw))
-    ctx = slides_mod.PackContext(run, slides_mod.Scope("UA", "UA"), "uk")
-    s = slides_mod.trust_slide(ctx)
-    row = s.table[s.table.iloc[:, 0] == t("group.not_covered", "uk")].iloc[0]
-    assert row.iloc[1] == t("trust.too_few", "uk") and row.iloc[2] == "—"
-    assert not any("%" in n and t("group.not_covered", "uk") in n for n in s.notes)
+    raw = trust_mod.trust_series(run.con, "UA", "trust")
+    raw = raw[pd.to_datetime(raw["wave_end"]) <= pd.Timestamp(run.as_of)].copy()
+    latest = trust_mod.latest_wave(raw)
+    raw.loc[(raw["wave"] == latest) & (raw["grp"] == "no_officer"), "reporting"] = "too_few"
+    raw.loc[(raw["wave"] == latest) & (raw["grp"] == "has_officer"), "reporting"] = "caution"
+    monkeypatch.setattr(run, "trust", lambda scope: trust_mod.mark_shown(raw))
+    for lang in ("uk", "en"):
+        s = slides_mod.trust_slide(slides_mod.PackContext(run, slides_mod.Scope("UA", "UA"), lang))
+        rows = s.table.set_index(s.table.columns[0])
+        few = rows.loc[t("group.no_officer", lang)]
+        assert few.iloc[0] == t("reporting.too_few", lang) and few.iloc[1] == "—"
+        assert not any("%" in n and t("group.no_officer", lang) in n for n in s.notes)
+        share = raw.loc[(raw["wave"] == latest) & (raw["grp"] == "has_officer"), "share"].iloc[0]
+        assert rows.loc[t("group.has_officer", lang)].iloc[0] == t(
+            "trust.value_caution", lang, value=fmt_pct(share, lang), caution=t("reporting.caution", lang)
+        )
+        assert t("trust.causal_note", lang) in s.caption
 
 
 def test_every_pdf_page_renders_and_matches_the_deck(built, tmp_path):
@@ -315,17 +362,32 @@ def test_cli_refuses_bad_choices_in_one_line(demo_db, tmp_path, capsys):
     assert not list(tmp_path.iterdir())
 
 
-def test_page_makes_the_pack_in_one_click(app_db):
-    """The Collegium page: choose year, area and language, one button, three downloads."""
+def test_page_offers_the_programme_and_makes_the_pack_in_one_click(app_db, built, monkeypatch):
+    """The Collegium page: year, area (the nation and the programme's oblasts only) and language,
+    one button, three downloads. The build itself is the module's (pack_for_page is stubbed with
+    it): the page is tested, not the build twice."""
+    from monitor.collegium import pack as pack_mod
     from tests import apptest
 
+    made = built["en"]
+    calls = []
+
+    def stub(db_path, year, scope, lang):
+        calls.append((year, scope, lang))
+        return made
+
+    monkeypatch.setattr(pack_mod, "pack_for_page", stub)
     at = apptest.run_page("views/collegium.py", "uk")
     assert [s.label for s in at.selectbox] == [t("coll.year", "uk"), t("coll.scope", "uk"), t("coll.lang", "uk")]
+    scopes = at.selectbox(key="coll_scope").options
+    names = dict(zip(built["run"].oblasts["oblast_katottg"], built["run"].oblasts["name_uk"], strict=True))
+    assert sorted(scopes) == sorted([t("common.national", "uk"), *names.values()])  # no Crimea, Sevastopol, Kyiv city
     at.selectbox(key="coll_year").set_value(YEAR)
     at.selectbox(key="coll_scope").set_value(OBLAST)
     at.selectbox(key="coll_lang").set_value("en")
-    at.button(key="coll_make").click().run(timeout=300)
+    at.button(key="coll_make").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert at.success and "12" in at.success[0].value
-    downloads = [el for el in at.get("download_button")]
-    assert len(downloads) == 3
+    assert calls == [(YEAR, OBLAST, "en")]
+    slides_text = t("coll.done", "uk", seconds="X", slides=len(SLIDE_KEYS)).split("X")[-1]
+    assert at.success and slides_text in at.success[0].value
+    assert len(at.get("download_button")) == 3

@@ -9,13 +9,14 @@ from monitor import app_state, db
 from monitor.collegium import pack
 from monitor.collegium.figures_data import PackInputError
 from monitor.i18n import LANGS, t
-from monitor.planning.universe import OUTSIDE_PROGRAMME
+from monitor.planning.universe import outside_oblasts
 
 lang = app_state.lang()
 app_state.page_header("coll.title", "coll.question")
 
 years = pack.years(app_state.as_of_date())
-scopes = {c: n for c, n in app_state.scope_options(lang).items() if not c.startswith(OUTSIDE_PROGRAMME)}
+outside = app_state.data(outside_oblasts)  # Crimea, Sevastopol, Kyiv city: no pack of their own
+scopes = {c: n for c, n in app_state.scope_options(lang).items() if c not in outside}
 c_year, c_scope, c_lang = st.columns([1, 3, 1])
 with c_year:
     year = st.selectbox(

@@ -13,12 +13,12 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from monitor.collegium.slides import Slide, column_weights, is_text_column
+from monitor.collegium.slides import Slide, caption_lines, column_weights, is_text_column
 from monitor.tiles import Tile
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
-BODY_TOP = Inches(1.55)
+BODY_TOP = Inches(1.45)
 BODY_BOTTOM = Inches(6.9)
 FONT = "Arial"
 DARK = RGBColor(0x1A, 0x1A, 0x1A)
@@ -60,7 +60,19 @@ def _text(
     return box
 
 
+def bullet_size(lines: list[str], width, height, largest: int = 22, smallest: int = 12) -> int:
+    """The largest type (pt) at which the bullets fit the box, by an estimate of their wrapped lines."""
+    for size in range(largest, smallest - 1, -1):
+        per_line = max(1, int(width / Inches(1) * 72 / (size * 0.56)))
+        n_lines = sum(-(-(len(line) + 2) // per_line) for line in lines)
+        needed = n_lines * size * 1.2 / 72 + len(lines) * 10 / 72
+        if needed <= height / Inches(1):
+            return size
+    return smallest
+
+
 def _bullets(slide, left, top, width, height, lines: list[str], size: int = 20):
+    size = min(size, bullet_size(lines, width, height, largest=size))
     box = slide.shapes.add_textbox(left, top, width, height)
     tf = box.text_frame
     tf.word_wrap = True
@@ -74,13 +86,31 @@ def _bullets(slide, left, top, width, height, lines: list[str], size: int = 20):
     return box
 
 
+TILES_PER_ROW = 3  # a slide of more than four tiles lays them out in rows of three
+
+
+def _tile_rows(tiles: list[Tile]) -> list[list[Tile]]:
+    if len(tiles) <= 4:
+        return [tiles]
+    return [tiles[i : i + TILES_PER_ROW] for i in range(0, len(tiles), TILES_PER_ROW)]
+
+
 def _tiles(slide, tiles: list[Tile], top, height):
-    """A row of tiles; a taller row (a slide of tiles only) gets larger type."""
-    n = len(tiles)
+    """Tiles in rows (_tile_rows) filling `height`; a taller tile (a slide of tiles only) gets
+    larger type. A tile shows its label, value, change (or note) and caption (one line per
+    ' · ' part), as the dashboard's tile does."""
+    rows = _tile_rows(tiles)
     gap = Inches(0.2)
-    width = (WIDTH - 2 * MARGIN - gap * (n - 1)) // n
-    tall = height >= Inches(2.6)
-    label_size, change_size, top_value, top_change = (17, 17, 1.2, 2.05) if tall else (15, 15, 0.8, 1.35)
+    row_h = (height - gap * (len(rows) - 1)) // len(rows)
+    for k, row in enumerate(rows):
+        _tile_row(slide, row, top + k * (row_h + gap), row_h, len(rows[0]))
+
+
+def _tile_row(slide, tiles: list[Tile], top, height, per_row: int):
+    gap = Inches(0.2)
+    width = (WIDTH - 2 * MARGIN - gap * (per_row - 1)) // per_row
+    tall = height >= Inches(2.0)  # room for a caption under the change
+    label_size, change_size, top_value, top_change = (15, 14, 0.6, 1.15) if tall else (15, 15, 0.8, 1.35)
     for i, tile in enumerate(tiles):
         left = MARGIN + i * (width + gap)
         shape = slide.shapes.add_shape(1, left, top, width, height)  # rectangle
@@ -92,19 +122,19 @@ def _tiles(slide, tiles: list[Tile], top, height):
             left + Inches(0.1),
             top + Inches(0.08),
             width - Inches(0.2),
-            Inches(0.9),
+            Inches(0.7),
             tile.label,
             label_size,
             colour=GREY,
         )
         # The value on one line: smaller type for a long number in a narrow tile.
-        size = max(20, min(40 if tall else 34, int(width / Inches(1) * 72 / max(len(tile.value), 1) * 1.6)))
+        size = max(20, min(30 if tall else 34, int(width / Inches(1) * 72 / max(len(tile.value), 1) * 1.6)))
         _text(
             slide,
             left + Inches(0.1),
             top + Inches(top_value),
             width - Inches(0.2),
-            Inches(0.8),
+            Inches(0.65),
             tile.value,
             size,
             bold=True,
@@ -118,22 +148,36 @@ def _tiles(slide, tiles: list[Tile], top, height):
                 left + Inches(0.1),
                 top + Inches(top_change),
                 width - Inches(0.2),
-                height - Inches(top_change + 0.05),
+                Inches(0.35),
                 arrow + change,
                 change_size,
                 colour=colour,
             )
+        if tile.caption:
+            below = top + Inches(top_change + (0.3 if change else 0))
+            _text(
+                slide,
+                left + Inches(0.1),
+                below,
+                width - Inches(0.2),
+                top + height - below,
+                "\n".join(caption_lines(tile.caption)),
+                11,
+                colour=GREY,
+            )
 
 
-def _table(slide, df, left, top, width, height, marked: list[int], size: int = 16):
+def _table(slide, df, left, top, width, height, marked: list[int], largest: int = 16):
     """A table in the box (left, top, width, height): the type as large as `size` while every row fits."""
     rows, cols = len(df) + 1, len(df.columns)
-    fit = int((height / Inches(1) / rows - 0.12) * 72 / 1.25)
-    size = max(11, min(size, fit))
+    weights = column_weights(df)
+    for size in range(largest, 10, -1):  # the largest type at which the rows and the wrapped header fit
+        head_lines = _header_lines(df, [width * w / sum(weights) for w in weights], size - 1)
+        if (rows - 1 + head_lines) * (0.12 + size / 72 * 1.25) <= height / Inches(1):
+            break
     row_h = Inches(0.12 + size / 72 * 1.25)
     shape = slide.shapes.add_table(rows, cols, left, top, width, row_h * rows)
     table = shape.table
-    weights = column_weights(df)
     for j, w in enumerate(weights):
         table.columns[j].width = int(width * w / sum(weights))
     for i in range(rows):
@@ -153,6 +197,21 @@ def _table(slide, df, left, top, width, height, marked: list[int], size: int = 1
                 align_right=right[j],
             )
     return shape
+
+
+def _header_lines(df, widths, size: int) -> int:
+    """How many lines the header row wraps to (the most of any column), by estimate."""
+    most = 1
+    for head, w in zip(df.columns, widths, strict=True):
+        per_line = max(1, int((w / Inches(1) - 0.2) * 72 / (size * 0.58)))
+        lines, used = 1, 0
+        for word in str(head).split():
+            if used and used + 1 + len(word) > per_line:
+                lines, used = lines + 1, len(word)
+            else:
+                used += (1 if used else 0) + len(word)
+        most = max(most, lines)
+    return most
 
 
 def _cell(cell, text: str, size: int, *, bold=False, fill=None, align_right=False):
@@ -213,11 +272,25 @@ def _chrome(slide, s: Slide, n: int, total: int, footer: str, demo: str | None):
     )
 
 
+CAPTION_SIZE = 11
+CAPTION_CHARS_PER_LINE = 140  # at 11 pt across the slide (Cyrillic is wider than Latin)
+
+
+def _caption(slide, text: str, bottom):
+    """A small grey note across the foot of the body; returns where the body above it ends."""
+    lines = sum(max(1, -(-len(part) // CAPTION_CHARS_PER_LINE)) for part in text.split("\n"))
+    height = Inches(0.06 + lines * CAPTION_SIZE / 72 * 1.2)
+    _text(slide, MARGIN, bottom - height, WIDTH - 2 * MARGIN, height, text, CAPTION_SIZE, colour=GREY)
+    return bottom - height - Inches(0.08)
+
+
 def _body(slide, s: Slide):
     inner = WIDTH - 2 * MARGIN
     top, bottom = BODY_TOP, BODY_BOTTOM
+    if s.caption:
+        bottom = _caption(slide, s.caption, bottom)
     if s.tiles:
-        tile_h = Inches(3.2) if s.table is None and not s.bullets else Inches(1.75)
+        tile_h = bottom - top if s.table is None and not s.bullets and s.image is None else Inches(1.75)
         _tiles(slide, s.tiles, top, tile_h)
         top = top + tile_h + Inches(0.25)
     if s.image is not None and (s.table is not None or s.bullets):
@@ -225,15 +298,15 @@ def _body(slide, s: Slide):
         _picture(slide, s.image, s.size, MARGIN, top, left_w, bottom - top)
         right = MARGIN + left_w + Inches(0.25)
         if s.table is not None:
-            _table(slide, s.table, right, top, inner - left_w - Inches(0.25), bottom - top, s.marked_rows, size=14)
+            _table(slide, s.table, right, top, inner - left_w - Inches(0.25), bottom - top, s.marked_rows, largest=14)
         else:
             _bullets(slide, right, top, inner - left_w - Inches(0.25), bottom - top, s.bullets, size=15)
     elif s.image is not None:
         _picture(slide, s.image, s.size, MARGIN, top, inner, bottom - top)
     elif s.table is not None:
-        _table(slide, s.table, MARGIN, top, inner, bottom - top, s.marked_rows, size=16)
+        _table(slide, s.table, MARGIN, top, inner, bottom - top, s.marked_rows, largest=16)
     elif s.bullets:
-        _bullets(slide, MARGIN, top, inner, bottom - top, s.bullets, size=18 if len(s.bullets) > 4 else 22)
+        _bullets(slide, MARGIN, top, inner, bottom - top, s.bullets, size=22)
 
 
 def build_deck(slides: list[Slide], footer: str, demo: str | None) -> bytes:

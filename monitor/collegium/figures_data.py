@@ -3,34 +3,36 @@
 Every number on a slide, page of the PDF or sheet of the workbook comes through this module from
 the functions the dashboard itself shows (monitor.overview / rollout / coverage / trust and
 monitor.planning); nothing here computes a figure of its own beyond selecting rows and summing a
-warehouse column over the rows the dashboard counts. When the warehouse's words change (issue 8:
-"covered" -> "has an officer" / "at required strength", the programme universe, the survey's
-reporting classes), this is the file to re-point:
+warehouse column over the rows the dashboard counts. When the warehouse's words change, this is
+the file to re-point. Today (issue 8):
 
-- HAS_OFFICER: the coverage macro's column for "at least one officer serving in an assessable
-  hromada" (today `is_covered`);
-- AT_REQUIRED_STATUS: the status value of "at required strength" (today 'covered');
-- in_universe(): the programme universe (monitor.planning.universe);
-- reportable trust: monitor.trust.mark_reportable (blank shares where the survey has too few
-  responses — never a number).
+- HAS_OFFICER: the coverage macro's `has_officer` («є офіцер»: an assessable hromada with at least
+  one officer serving); AT_REQUIRED: its `is_at_required_strength` («повний склад»);
+- the programme universe: the warehouse's `in_programme` / `outside_programme`
+  (config/universe.toml: Crimea, Sevastopol and Kyiv city are outside), through
+  monitor.planning.universe.outside_oblasts and monitor.coverage.outside_programme;
+- officers serving, required, short and above requirement: the overview's and the league's
+  columns of rollout_on_dates, over the same (assessable) hromadas;
+- trust: monitor.trust.mark_shown (the warehouse's reporting class: shown, "use with caution",
+  or "too few responses" — never a number) and trust_gaps for the gap between the groups;
+- the territory list's date and staleness: monitor.coverage.territory_list, on the pack's date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import duckdb
 import pandas as pd
 
-from monitor import coverage, db, geometry, overview, rollout, trust
+from monitor import coverage, db, geometry, overview, rollout, survey, trust
 from monitor.planning import effect, forecast, planner, universe
 
 NATIONAL = db.NATIONAL
-HAS_OFFICER = "is_covered"
-AT_REQUIRED_STATUS = "covered"
+HAS_OFFICER = "has_officer"
+AT_REQUIRED = "is_at_required_strength"
 # The officers the "where next" slide places (the planning page's default).
 PLAN_OFFICERS = 50
 
@@ -51,10 +53,6 @@ def pack_as_of(year: int, warehouse_as_of: str) -> str:
     return min(end, wh).isoformat()
 
 
-def in_universe(oblast_codes: pd.Series) -> pd.Series:
-    return universe.in_programme(oblast_codes)
-
-
 class RunData:
     """What every pack of one run shares, read once: build info, the oblasts, the geometry, the
     coverage and summaries on the pack's date and a year before, the league, the plan's base, the
@@ -71,10 +69,25 @@ class RunData:
 
     # ------------------------------------------------------------ reference
     @cached_property
+    def outside_codes(self) -> frozenset[str]:
+        """The oblast-level codes outside the programme (config/universe.toml, via the warehouse)."""
+        return universe.outside_oblasts(self.con)
+
+    @cached_property
+    def outside(self) -> pd.DataFrame:
+        """coverage.outside_programme: the units outside the programme, with their labels (the maps
+        draw them as the config says)."""
+        return coverage.outside_programme(self.con)
+
+    def in_universe(self, oblast_codes: pd.Series) -> pd.Series:
+        """Whether each oblast code is inside the programme's universe."""
+        return ~oblast_codes.isin(self.outside_codes)
+
+    @cached_property
     def oblasts(self) -> pd.DataFrame:
         """The programme's oblasts (oblast_katottg, name_uk, name_en, short_code)."""
         o = db.oblasts(self.con)
-        return o[in_universe(o["oblast_katottg"])].reset_index(drop=True)
+        return o[self.in_universe(o["oblast_katottg"])].reset_index(drop=True)
 
     def check_oblast(self, code: str | None) -> str:
         if code in (None, "", NATIONAL):
@@ -88,12 +101,14 @@ class RunData:
         return str(row.iloc[0]["name_en" if lang == "en" else "name_uk"])
 
     @cached_property
+    def territory_list(self) -> coverage.TerritoryList:
+        """The official list of territories the statuses (and so "assessable") come from, with its
+        staleness judged against the pack's date (the note beside every map and figure)."""
+        return replace(coverage.territory_list(self.con), as_of=self.as_of)
+
+    @property
     def territory_list_date(self) -> str:
-        """The date of the official list of territories (hostilities / occupation): the date in
-        its file name as loaded (load_log), '' when the name carries none."""
-        df = db.query(self.con, "SELECT file FROM load_log WHERE file LIKE 'territories%' ORDER BY file DESC LIMIT 1")
-        found = re.search(r"(\d{4}-\d{2}-\d{2})", str(df["file"].iloc[0])) if len(df) else None
-        return found.group(1) if found else ""
+        return self.territory_list.list_date
 
     # ------------------------------------------------------------ geometry
     @cached_property
@@ -134,9 +149,8 @@ class RunData:
 
     @cached_property
     def league(self) -> pd.DataFrame:
-        """rollout.league_table on the pack's date, limited to the programme's oblasts."""
-        lg = rollout.league_table(self.con, self.as_of)
-        return lg[in_universe(lg["oblast_katottg"])].reset_index(drop=True)
+        """rollout.league_table on the pack's date (the programme's oblasts only, as on the page)."""
+        return rollout.league_table(self.con, self.as_of)
 
     @cached_property
     def monthly(self) -> pd.DataFrame:
@@ -146,7 +160,7 @@ class RunData:
 
     def scope_rows(self, scope: str) -> pd.DataFrame:
         """The coverage rows of the programme universe inside a scope."""
-        cov = self.coverage[in_universe(self.coverage["oblast_katottg"])]
+        cov = self.coverage[self.coverage["in_programme"]]
         return cov if scope == NATIONAL else cov[cov["oblast_katottg"] == scope]
 
     def without_officer(self, scope: str) -> pd.DataFrame:
@@ -156,38 +170,46 @@ class RunData:
         return out.sort_values(["population_count", "katottg"], ascending=[False, True]).reset_index(drop=True)
 
     def officers(self, scope: str) -> dict[str, int]:
-        """Officers on the pack's date, over the assessable hromadas of the scope (one set of
-        hromadas for every figure): serving, required, short (the sum of the warehouse's
-        officer_gap), above requirement, and hromadas short of their requirement."""
+        """Officers on the pack's date over the assessable hromadas of the scope (one set of
+        hromadas for every figure, the overview's columns): serving, required, short (the sum of
+        the hromadas' gaps), above requirement; serving_all (every hromada, where nothing is
+        assessed too) and the hromadas short of their requirement."""
+        now = self.kpis(scope).loc["now"]
         rows = self.scope_rows(scope)
-        a = rows[rows["is_assessable"]]
-        above = (a["officers_serving"] - a["required_officers"]).clip(lower=0)
         return {
-            "serving_all": int(rows["officers_serving"].sum()),
-            "serving": int(a["officers_serving"].sum()),
-            "required": int(a["required_officers"].sum()),
-            "short": int(a["officer_gap"].sum()),
-            "above": int(above.sum()),
-            "hromadas_short": int((a["officer_gap"] > 0).sum()),
-            "hromadas_assessable": int(len(a)),
+            "serving_all": int(now["officers_serving"]),
+            "serving": int(now["officers_serving_assessable"]),
+            "required": int(now["officers_required"]),
+            "short": int(now["officers_short"]),
+            "above": int(now["officers_above_required"]),
+            "hromadas_short": int((rows["is_assessable"] & (rows["officer_gap"] > 0)).sum()),
+            "hromadas_assessable": int(now["hromadas_assessable"]),
         }
 
+    OFFICER_COLUMNS = ("officers_serving_assessable", "officers_required", "officers_short", "officers_above_required")
+
     def officers_by_oblast(self) -> pd.DataFrame:
-        """officers() for every oblast of the programme, most officers short first."""
-        rows = [
-            {"oblast_katottg": c, "name_uk": u, "name_en": e, **self.officers(c)}
-            for c, u, e in zip(
-                self.oblasts["oblast_katottg"], self.oblasts["name_uk"], self.oblasts["name_en"], strict=True
-            )
-        ]
-        return pd.DataFrame(rows).sort_values(["short", "name_uk"], ascending=[False, True]).reset_index(drop=True)
+        """The league's officer columns for every oblast of the programme, most officers short first."""
+        cols = ["oblast_katottg", "name_uk", "name_en", "hromadas_assessable", *self.OFFICER_COLUMNS]
+        return self.league[cols].sort_values(["officers_short", "name_uk"], ascending=[False, True]).reset_index(
+            drop=True
+        )
 
     # ------------------------------------------------------------ trust
     def trust(self, scope: str) -> pd.DataFrame:
-        """trust.trust_series (metric 'trust') of a scope with the reporting rule applied
-        (trust.mark_reportable), waves that ended by the pack's date."""
-        s = trust.mark_reportable(trust.trust_series(self.con, scope, "trust"))
+        """trust.trust_series (metric 'trust') of a scope with the warehouse's reporting classes
+        applied (trust.mark_shown), waves that ended by the pack's date."""
+        s = trust.mark_shown(trust.trust_series(self.con, scope, "trust"))
         return s[pd.to_datetime(s["wave_end"]) <= pd.Timestamp(self.as_of)].reset_index(drop=True)
+
+    def trust_gaps(self, scope: str) -> pd.DataFrame:
+        """trust.gap_series (metric 'trust'): has an officer − no officer by wave, as the warehouse tested it."""
+        return trust.gap_series(self.con, scope, "trust")
+
+    @cached_property
+    def reporting_rule(self) -> dict:
+        """survey.reporting_rule: the thresholds the warehouse classified the survey figures with."""
+        return survey.reporting_rule(self.con)
 
     # ------------------------------------------------------------ planning
     @cached_property

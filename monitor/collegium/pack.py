@@ -37,7 +37,8 @@ def demo_label(run: RunData, lang: str) -> str | None:
 
 
 def footer(run: RunData, lang: str) -> str:
-    return t("coll.footer", lang, as_of=fmt_date(run.as_of, lang))
+    """The line at the foot of every slide and page: the as-of date, the territory list's date, the source."""
+    return t("coll.footer", lang, as_of=fmt_date(run.as_of, lang), list_date=fmt_date(run.territory_list_date, lang))
 
 
 def file_stem(run: RunData, scope: str, lang: str) -> str:
@@ -65,7 +66,7 @@ def choices(run: RunData, scope: str, lang: str) -> list[tuple[str, str]]:
         (t("coll.choice.built_at", lang), fmt_datetime(run.info.get("built_at", ""), lang)),
         (t("coll.choice.is_demo", lang), t("common.yes" if run.is_demo else "common.no", lang)),
         (t("coll.choice.territory_list", lang), run.territory_list_date),
-        (t("coll.choice.source", lang), t("coll.footer", lang, as_of=fmt_date(run.as_of, lang))),
+        (t("coll.choice.source", lang), footer(run, lang)),
     ]
 
 

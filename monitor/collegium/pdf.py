@@ -16,7 +16,7 @@ from pathlib import Path
 
 import typst
 
-from monitor.collegium.slides import Slide, column_weights, is_text_column
+from monitor.collegium.slides import Slide, caption_lines, column_weights, is_text_column
 from monitor.tiles import Tile
 
 TEMPLATE = Path(__file__).with_name("pack.typ")
@@ -28,7 +28,13 @@ def _tile(tile: Tile) -> dict:
     change = tile.change_text or tile.note
     arrow = "" if tile.change is None or tile.change == 0 else ("▲ " if tile.change > 0 else "▼ ")
     colour = "#555555" if tile.change is None or tile.change == 0 else ("#007A3D" if tile.change > 0 else "#B00020")
-    return {"label": tile.label, "value": tile.value, "change": (arrow + change) if change else None, "colour": colour}
+    return {
+        "label": tile.label,
+        "value": tile.value,
+        "change": (arrow + change) if change else None,
+        "colour": colour,
+        "caption": caption_lines(tile.caption) if tile.caption else [],
+    }
 
 
 def _slide(s: Slide, image: str | None) -> dict:
@@ -49,6 +55,7 @@ def _slide(s: Slide, image: str | None) -> dict:
         "bullets": list(s.bullets),
         "table": table,
         "image": image,
+        "caption": s.caption,
     }
 
 

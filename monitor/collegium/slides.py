@@ -6,22 +6,22 @@ deck, the PDF and the workbook all show). Every figure comes from monitor.colleg
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import textwrap
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from monitor import coverage, geometry, overview
+from monitor import coverage, geometry, overview, survey
 from monitor import trust as trust_mod
 from monitor.collegium.figures_data import NATIONAL, RunData, Scope
 from monitor.figures import maps
 from monitor.figures import trust as trust_fig
 from monitor.figures.common import axis_date_format
 from monitor.formatting import fmt_date, fmt_datetime, fmt_int, fmt_pct, fmt_signed_int, fmt_signed_pp
-from monitor.i18n import name_col, t
+from monitor.i18n import name_col, t, t_or
 from monitor.planning import figures as plan_fig
 from monitor.planning import tables as plan_tables
-from monitor.planning import universe
 from monitor.tiles import Tile
 
 LEAGUE_SHOWN = 5  # best and worst
@@ -34,6 +34,8 @@ HALF = (640, 500)
 WIDE = (700, 520)
 ROLLOUT = (820, 490)
 FONT_SIZE = 16  # chart text: legible when projected
+MAP_SHARE = 0.62  # of the map image's width; the legend stands beside the map
+LEGEND_CHARS = 34  # a legend entry wraps after this many characters
 
 
 @dataclass
@@ -54,6 +56,7 @@ class Slide:
     image: bytes | None = None
     data: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    caption: str = ""  # a small line under the body (the territory list's date beside a map, a caveat)
 
 
 @dataclass
@@ -99,6 +102,11 @@ def short_oblast(name: str) -> str:
     return re.sub(r"\s+(область|Oblast)$", "", name)
 
 
+def caption_lines(text: str) -> list[str]:
+    """A tile's caption ('a · b · c', as the dashboard writes it) as one line per part."""
+    return [part.strip() for part in text.split(" · ") if part.strip()]
+
+
 def md_lines(text: str) -> list[str]:
     """A Markdown bullet list as plain lines (no ** or *): for slides, which show text, never markup."""
     lines = []
@@ -134,66 +142,154 @@ def title_slide(c: PackContext) -> Slide:
 
 
 # ---------------------------------------------------------------- 2. key figures
+# The overview's figures, over the programme's assessable hromadas; the workbook's columns.
+KEY_COLUMNS = [
+    "hromadas_assessable",
+    "hromadas_with_officer",
+    "with_officer_share",
+    "hromadas_at_required_strength",
+    "at_required_strength_share",
+    "officers_serving_assessable",
+    "officers_required",
+    "officers_short",
+    "officers_above_required",
+    "officers_serving",
+    "residents_strength_weighted",
+    "strength_weighted_share",
+    "residents_at_required_strength",
+    "residents_with_officer",
+    "residents_strength_weighted_large_urban",
+    "population_assessable",
+    "residents_per_officer",
+    "stations_open",
+    "memoranda_active",
+]
+
+
+def at_required_tile(kpis: pd.DataFrame, lang: str) -> Tile:
+    """At required strength as a tile of its own: the share of the assessable hromadas, the count,
+    the change (the overview shows the same figures as its first tile's caption)."""
+    now, prev = kpis.loc["now"], kpis.loc["year_before"]
+    change = now["at_required_strength_share"] - prev["at_required_strength_share"]
+    return Tile(
+        t(
+            "coll.kpi.at_required_strength",
+            lang,
+            n=fmt_int(now["hromadas_at_required_strength"], lang),
+            total=fmt_int(now["hromadas_assessable"], lang),
+        ),
+        fmt_pct(now["at_required_strength_share"], lang),
+        change=change,
+        change_text=t(
+            "overview.change_with_count",
+            lang,
+            pp=fmt_signed_pp(change, lang),
+            change=fmt_signed_int(now["hromadas_at_required_strength"] - prev["hromadas_at_required_strength"], lang),
+        ),
+        help=t("status.at_required_strength", lang),
+        description=t("common.yoy", lang),
+    )
+
+
+def key_figure_tiles(kpis: pd.DataFrame, lang: str) -> list[Tile]:
+    """The overview's KPI tiles (overview.kpi_tiles) with at required strength as a tile of its
+    own, in two rows: has an officer, at required strength, residents weighted by strength (the
+    headline residents); officers serving against required on the same hromadas, stations, memoranda."""
+    with_officer, officers, residents, stations, memoranda = overview.kpi_tiles(kpis, lang)
+    return [
+        replace(with_officer, caption=None),  # at required strength has its own tile here
+        at_required_tile(kpis, lang),
+        residents,
+        officers,
+        stations,
+        memoranda,
+    ]
+
+
 def key_figures_slide(c: PackContext) -> Slide:
     r = c.run
     kpis = r.kpis(c.scope.code)
-    tiles = overview.kpi_tiles(kpis, c.lang)
-    cols = [
-        "hromadas_assessable",
-        "hromadas_covered",
-        "covered_share",
-        "officers_serving",
-        "residents_covered",
-        "stations_open",
-        "memoranda_active",
-    ]
+    tiles = key_figure_tiles(kpis, c.lang)
     now, prev = kpis.loc["now"], kpis.loc["year_before"]
-    data = pd.DataFrame({"metric": cols, "now": [now[k] for k in cols], "year_before": [prev[k] for k in cols]})
+    data = pd.DataFrame(
+        {
+            "metric": KEY_COLUMNS,
+            "label": [t_or(f"col.{k}", c.lang, t_or(f"kpi.{k}", c.lang, t_or(f"coll.key.{k}", c.lang, k)))
+                      for k in KEY_COLUMNS],
+            "now": [now[k] for k in KEY_COLUMNS],
+            "year_before": [prev[k] for k in KEY_COLUMNS],
+        }
+    )
     data["change"] = data["now"] - data["year_before"]
-    notes = [f"{tl.label}: {tl.value} ({tl.change_text}, {tl.description})" for tl in tiles]
+    notes = [
+        f"{tl.label}: {tl.value}"
+        + (f" ({tl.change_text}, {tl.description})" if tl.change_text else "")
+        + (f"; {tl.caption}" if tl.caption else "")
+        for tl in tiles
+    ]
     notes += [f"{tl.label}: {tl.help}" for tl in tiles if tl.help]
+    territory = r.territory_list.note(c.lang)
     return Slide(
         "key_figures",
         t("coll.s.key_figures", c.lang, year=r.year),
         t("coll.s.key_figures_sub", c.lang, before=c.d(r.year_before)),
         tiles=tiles,
         data=data,
-        notes=notes,
+        notes=[*notes, territory],
+        caption=territory,
     )
 
 
 # ---------------------------------------------------------------- 3. coverage map
+def _overlaps(a: geometry.Bounds | None, b: geometry.Bounds | None) -> bool:
+    return a is not None and b is not None and a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
 def map_slide(c: PackContext) -> Slide:
     r = c.run
-    cov = coverage.with_geometry(r.coverage)
-    cov = cov[universe.in_programme(cov["oblast_katottg"])]
+    cov = coverage.with_geometry(r.scope_rows(NATIONAL))
     if c.scope.is_national:
         spec = maps.MapSpec(
-            outlines=r.oblast_geometry, view=geometry.view_for_bounds(None, FULL[0] / FULL[1]), height=FULL[1]
+            outlines=r.oblast_geometry,
+            view=geometry.view_for_bounds(None, MAP_SHARE * FULL[0] / FULL[1]),
+            height=FULL[1],
+            outside=r.outside,
+            outside_geometry=r.oblast_geometry,
         )
     else:
-        # An oblast's pack draws its own hromadas only (a tenth of the country: a faster image).
+        # An oblast's pack draws its own hromadas only (a tenth of the country: a faster image),
+        # and the territory outside the programme that lies in its view (Kyiv city in Kyiv oblast).
         cov = cov[cov["oblast_katottg"] == c.scope.code]
         bounds = geometry.bounds_of(r.hromada_layer, cov["katottg"])
+        near = [
+            code
+            for code in r.outside["oblast_katottg"]
+            if _overlaps(bounds, geometry.bounds_of(r.oblast_layer, [code]))
+        ]
         spec = maps.MapSpec(
-            view=geometry.view_for_bounds(bounds, FULL[0] / FULL[1]),
+            view=geometry.view_for_bounds(bounds, MAP_SHARE * FULL[0] / FULL[1]),
             highlight=geometry.layer_subset(r.oblast_layer, [c.scope.code]),
             height=FULL[1],
+            outside=r.outside[r.outside["oblast_katottg"].isin(near)],
+            outside_geometry=r.oblast_geometry,
         )
     fig = maps.coverage_figure(cov, r.hromada_geometry, c.lang, spec)
     fig.update_layout(
-        legend={"font": {"size": 16}, "orientation": "h", "y": -0.02, "yanchor": "top"},
+        geo={"domain": {"x": [0, MAP_SHARE], "y": [0, 1]}},
+        legend={"font": {"size": 17}, "orientation": "v", "x": MAP_SHARE + 0.02, "xanchor": "left", "y": 0.55,
+                "yanchor": "middle", "tracegroupgap": 6},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
     )
-    counts = coverage.status_counts(
-        r.coverage[universe.in_programme(r.coverage["oblast_katottg"])], None if c.scope.is_national else c.scope.code
-    )
+    for trace in fig.data:  # the legend beside the map: long entries on two lines
+        if trace.showlegend and trace.name:
+            trace.name = "<br>".join(textwrap.wrap(trace.name, LEGEND_CHARS))
+    counts = coverage.status_counts(r.coverage, None if c.scope.is_national else c.scope.code)
     notes = [
         f"{coverage.status_label(s, c.lang)}: {fmt_int(n, c.lang)}"
         for s, n in zip(counts["status"], counts["hromadas"], strict=True)
     ]
-    notes.append(t("coll.s.method.covered", c.lang, list_date=c.d(r.territory_list_date)))
-    notes.append(maps.OSM_ATTRIBUTION)
+    territory = r.territory_list.note(c.lang)
+    notes += [territory, *_outside_lines(r, c.lang), maps.OSM_ATTRIBUTION]
     return Slide(
         "map",
         t("coll.s.map", c.lang, as_of=c.d(r.as_of)),
@@ -201,32 +297,38 @@ def map_slide(c: PackContext) -> Slide:
         figure=_chart_style(fig, FULL[1]),
         data=counts.assign(status_label=[coverage.status_label(s, c.lang) for s in counts["status"]]),
         notes=notes,
+        caption=territory,
     )
+
+
+def _outside_lines(r: RunData, lang: str) -> list[str]:
+    """The units outside the programme, one line per reason (config/universe.toml's labels)."""
+    return list(dict.fromkeys(r.outside["label_en" if lang == "en" else "label_uk"]))
 
 
 # ---------------------------------------------------------------- 4. rollout by oblast
 def rollout_slide(c: PackContext) -> Slide:
     r = c.run
-    lg = r.league.dropna(subset=["covered_share"]).sort_values("covered_share")
+    lg = r.league.dropna(subset=["with_officer_share"]).sort_values("with_officer_share")
     names = [short_oblast(n) for n in lg[name_col(c.lang)]]
     own = lg["oblast_katottg"] == c.scope.code
     colours = ["#D55E00" if o else "#0072B2" for o in own]
-    national = float(r.kpis(NATIONAL).loc["now", "covered_share"])
+    national = float(r.kpis(NATIONAL).loc["now", "with_officer_share"])
     fig = go.Figure(
         [
             go.Bar(
                 y=names,
-                x=lg["covered_share"],
+                x=lg["with_officer_share"],
                 orientation="h",
                 marker={"color": colours},
                 name=t("coll.col.now", c.lang, date=c.d(r.as_of)),
-                text=[fmt_pct(v, c.lang, 0) for v in lg["covered_share"]],
+                text=[fmt_pct(v, c.lang, 0) for v in lg["with_officer_share"]],
                 textposition="outside",
                 textfont={"size": 12},
             ),
             go.Scatter(
                 y=names,
-                x=lg["covered_share"] - lg["covered_share_change"],
+                x=lg["with_officer_share"] - lg["with_officer_share_change"],
                 mode="markers",
                 marker={"symbol": "line-ns-open", "size": 14, "color": "#000000", "line": {"width": 2}},
                 name=t("coll.col.before", c.lang, date=c.d(r.year_before)),
@@ -260,15 +362,20 @@ def rollout_slide(c: PackContext) -> Slide:
             "name_uk",
             "name_en",
             "hromadas_assessable",
-            "hromadas_covered",
-            "covered_share",
-            "covered_share_change",
+            "hromadas_with_officer",
+            "with_officer_share",
+            "with_officer_share_change",
+            "hromadas_at_required_strength",
+            "at_required_strength_share",
         ]
     ].copy()
     notes = [
         f"{n}: {fmt_pct(v, c.lang)} ({fmt_signed_pp(ch, c.lang)})"
         for n, v, ch in zip(
-            lg[name_col(c.lang)][::-1], lg["covered_share"][::-1], lg["covered_share_change"][::-1], strict=True
+            lg[name_col(c.lang)][::-1],
+            lg["with_officer_share"][::-1],
+            lg["with_officer_share_change"][::-1],
+            strict=True,
         )
     ]
     return Slide(
@@ -295,14 +402,19 @@ def league_slide(c: PackContext) -> Slide:
     part = lg.loc[idx]
     table = pd.DataFrame(
         {
-            t("coll.col.rank", c.lang): [fmt_int(v, c.lang) for v in part["rank"]],
-            t("coll.col.oblast", c.lang): part[name_col(c.lang)].tolist(),
-            t("coll.col.covered", c.lang): [
+            t("col.rank", c.lang): [fmt_int(v, c.lang) for v in part["rank"]],
+            t("col.oblast", c.lang): part[name_col(c.lang)].tolist(),
+            t("col.hromadas_with_officer", c.lang): [
                 t("rollout.n_of", c.lang, n=fmt_int(n, c.lang), total=fmt_int(tt, c.lang))
-                for n, tt in zip(part["hromadas_covered"], part["hromadas_assessable"], strict=True)
+                for n, tt in zip(part["hromadas_with_officer"], part["hromadas_assessable"], strict=True)
             ],
-            t("coll.col.share", c.lang): [fmt_pct(v, c.lang) for v in part["covered_share"]],
-            t("coll.col.change", c.lang): [fmt_signed_pp(v, c.lang) for v in part["covered_share_change"]],
+            t("col.with_officer_share", c.lang): [fmt_pct(v, c.lang) for v in part["with_officer_share"]],
+            t("col.with_officer_share_change", c.lang): [
+                fmt_signed_pp(v, c.lang) for v in part["with_officer_share_change"]
+            ],
+            t("col.at_required_strength_share", c.lang): [
+                fmt_pct(v, c.lang) for v in part["at_required_strength_share"]
+            ],
         }
     )
     marked = [i for i, code in enumerate(part["oblast_katottg"]) if code == c.scope.code]
@@ -318,7 +430,7 @@ def league_slide(c: PackContext) -> Slide:
             total=fmt_int(len(ranked), c.lang),
         )
     notes = [own] + [" · ".join(str(v) for v in row) for row in table.itertuples(index=False)]
-    notes.append(t("kpi.hromadas_covered_help", c.lang))
+    notes += [t("kpi.hromadas_with_officer_help", c.lang), c.run.territory_list.note(c.lang)]
     return Slide(
         "league",
         t("coll.s.league", c.lang),
@@ -334,9 +446,9 @@ def league_slide(c: PackContext) -> Slide:
 def trust_slide(c: PackContext) -> Slide:
     series = c.run.trust(c.scope.code)
     title = t("coll.s.trust", c.lang)
-    sub = t("coll.s.trust_sub", c.lang, too_few=t("trust.too_few", c.lang))
+    rule = survey.rule_note(c.run.reporting_rule, c.lang)
     if series.empty:
-        return Slide("trust", title, sub, bullets=[t("coll.s.no_survey", c.lang)], data=series)
+        return Slide("trust", title, bullets=[t("coll.s.no_survey", c.lang)], data=series)
     recent = series[pd.to_datetime(series["wave_end"]) >= pd.Timestamp(c.run.as_of) - pd.DateOffset(years=4)]
     fig = trust_fig.trend_figure(recent, c.lang)
     _chart_style(fig, HALF[1])
@@ -345,44 +457,46 @@ def trust_slide(c: PackContext) -> Slide:
         legend={"orientation": "h", "y": -0.1, "yanchor": "top", "font": {"size": 15}},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
     )
-    latest = series[series["wave"] == trust_mod.latest_wave(series)]
+    wave = trust_mod.latest_wave(series)
+    latest = series[series["wave"] == wave]
+    # The trust page's tiles of the latest wave: each group's value as the page shows it (marked
+    # "use with caution", or "too few responses" without a number), then the gap between the groups.
+    tiles = trust_mod.latest_tiles(series, c.run.trust_gaps(c.scope.code), c.lang)
+    by_label = {tl.label: tl for tl in tiles if tl is not None}
     table = pd.DataFrame(
         {
             t("coll.col.group", c.lang): [t(f"group.{g}", c.lang) for g in latest["grp"]],
-            t("coll.col.trust", c.lang): [
-                trust_mod.value_text(s, ok, c.lang)
-                for s, ok in zip(latest["share"], latest["is_reportable"], strict=True)
-            ],
+            t("coll.col.trust", c.lang): [by_label[t(f"group.{g}", c.lang)].value for g in latest["grp"]],
             t("coll.col.interval", c.lang): [
                 f"{fmt_pct(lo, c.lang)} – {fmt_pct(hi, c.lang)}" if ok else "—"
-                for lo, hi, ok in zip(latest["ci_low"], latest["ci_high"], latest["is_reportable"], strict=True)
+                for lo, hi, ok in zip(latest["ci_low"], latest["ci_high"], latest["is_shown"], strict=True)
             ],
         }
     )
+    gap = tiles[-1]
+    caption = []
+    if gap is not None:
+        caption.append(f"{gap.label}: {gap.value}" + (f" ({gap.note})" if gap.note else "")
+                       + (f", {gap.caption}" if gap.caption else ""))
+    caption.append(t("trust.causal_note", c.lang))
     notes = [
         f"{t('coll.col.wave', c.lang)} {r.wave}: {t(f'group.{r.grp}', c.lang)} — "
-        f"{trust_mod.value_text(r.share, r.is_reportable, c.lang)}"
-        + (f" (95 %: {fmt_pct(r.ci_low, c.lang)} – {fmt_pct(r.ci_high, c.lang)})" if r.is_reportable else "")
+        f"{survey.value_text(r.share, r.reporting, c.lang)}"
+        + (f" (95 %: {fmt_pct(r.ci_low, c.lang)} – {fmt_pct(r.ci_high, c.lang)})" if r.is_shown else "")
         + f"; n = {fmt_int(r.n_unweighted, c.lang)}, n_eff = {fmt_int(round(r.n_effective), c.lang)}"
         for r in latest.itertuples(index=False)
     ]
-    notes.append(
-        t(
-            "coll.s.method.trust",
-            c.lang,
-            min_n=fmt_int(universe.min_effective_n(), c.lang),
-            too_few=t("trust.too_few", c.lang),
-        )
-    )
+    notes += [*caption, rule]
     return Slide(
         "trust",
         title,
-        sub + f" · {t('coll.col.wave', c.lang)} {latest['wave'].iloc[0]}",
+        t("coll.s.trust_sub", c.lang, wave=wave),
         table=table,
         figure=fig,
         size=HALF,
         data=trust_mod.series_download(series),
         notes=notes,
+        caption="\n".join(caption),
     )
 
 
@@ -456,9 +570,10 @@ def officers_slide(c: PackContext) -> Slide:
         table = pd.DataFrame(
             {
                 t("coll.col.oblast", c.lang): by[name_col(c.lang)].tolist(),
-                t("coll.col.serving", c.lang): [fmt_int(v, c.lang) for v in by["serving"]],
-                t("coll.col.required", c.lang): [fmt_int(v, c.lang) for v in by["required"]],
-                t("coll.col.short", c.lang): [fmt_int(v, c.lang) for v in by["short"]],
+                t("coll.col.serving", c.lang): [fmt_int(v, c.lang) for v in by["officers_serving_assessable"]],
+                t("coll.col.required", c.lang): [fmt_int(v, c.lang) for v in by["officers_required"]],
+                t("coll.col.short", c.lang): [fmt_int(v, c.lang) for v in by["officers_short"]],
+                t("coll.col.above", c.lang): [fmt_int(v, c.lang) for v in by["officers_above_required"]],
             }
         )
         data = r.officers_by_oblast()
@@ -490,6 +605,9 @@ def officers_slide(c: PackContext) -> Slide:
             ]
         ].copy()
     notes = [f"{tl.label}: {tl.value}" + (f" ({tl.note})" if tl.note else "") for tl in tiles]
+    notes.append(t("kpi.officers_serving_assessable_help", c.lang))
+    if o["serving_all"] > o["serving"]:
+        notes.append(t("kpi.officers_not_assessable", c.lang, n=fmt_int(o["serving_all"] - o["serving"], c.lang)))
     notes.append(t("coll.s.method.required", c.lang))
     return Slide(
         "officers",
@@ -616,15 +734,12 @@ def _sample_args(est: dict, lang: str) -> dict:
 def method_slide(c: PackContext) -> Slide:
     r = c.run
     bullets = [
-        t("coll.s.method.covered", c.lang, list_date=c.d(r.territory_list_date)),
-        t("coll.s.method.has_officer", c.lang),
+        r.territory_list.note(c.lang),
+        t("coll.s.method.outside", c.lang, units="; ".join(_outside_lines(r, c.lang))),
+        t("coll.s.method.words", c.lang),
+        t("kpi.residents_strength_weighted_help", c.lang),
         t("coll.s.method.required", c.lang),
-        t(
-            "coll.s.method.trust",
-            c.lang,
-            min_n=fmt_int(universe.min_effective_n(), c.lang),
-            too_few=t("trust.too_few", c.lang),
-        ),
+        t("coll.s.method.trust", c.lang, rule=survey.rule_note(r.reporting_rule, c.lang)),
         t(
             "coll.s.method.dates",
             c.lang,
