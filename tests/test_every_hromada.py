@@ -46,21 +46,29 @@ def _every_hromada_profile(con, as_of: str) -> int:
     empty figures in the group. Returns how many hromadas were covered."""
     index = profile.hromada_index(con)
     assert set(profile.search_labels(index, "uk")) == set(index["katottg"])
-    groups = db.query(con, "SELECT list(katottg ORDER BY katottg) AS codes FROM hromadas GROUP BY type_uk, size_band")
+    # a group's members, and those that may be peers: assessable on the date (monitor/profile.py)
+    groups = db.query(
+        con,
+        "SELECT list(h.katottg ORDER BY h.katottg) AS codes, "
+        "list(h.katottg ORDER BY h.katottg) FILTER (WHERE c.is_assessable) AS assessable "
+        "FROM hromadas AS h JOIN coverage_on(?::DATE) AS c USING (katottg) GROUP BY h.type_uk, h.size_band",
+        [as_of],
+    )
     done = 0
-    for codes in groups["codes"]:
+    for codes, assessable in zip(groups["codes"], groups["assessable"], strict=True):
+        expected = sorted({codes[0], *(assessable if isinstance(assessable, (list, np.ndarray)) else [])})
         peer_rows = profile.peers(con, codes[0], as_of)
-        assert sorted(peer_rows["katottg"]) == sorted(codes)
+        assert sorted(peer_rows["katottg"]) == expected
         for lang in ("uk", "en"):
             assert profile.peer_caption(peer_rows, as_of, lang)
-            assert len(profile.peer_display(peer_rows, lang)) == len(codes)
+            assert len(profile.peer_display(peer_rows, lang)) == len(expected)
         # The tiles of a hromada depend on which of its figures are empty and on what its peers
         # (the group without it) hold: one hromada per such pattern stands for the others.
         pattern = pd.concat([peer_rows[c].isna() for c in _EMPTY_CAN_MATTER]
-                            + [peer_rows["is_assessable"], peer_rows["is_covered"]], axis=1)
+                            + [peer_rows["is_assessable"], peer_rows["has_officer"]], axis=1)
         for pos in (~pattern.duplicated()).to_numpy().nonzero()[0]:
             me = np.arange(len(peer_rows)) == pos
-            peer_df = pd.concat([peer_rows[me], peer_rows[~me]]).assign(is_self=[True] + [False] * (len(codes) - 1))
+            peer_df = pd.concat([peer_rows[me], peer_rows[~me]]).assign(is_self=[True] + [False] * (len(peer_rows) - 1))
             assert len(profile.peer_tiles(peer_df, "uk")) == 4
         done += len(codes)
     return done

@@ -65,14 +65,15 @@ def test_a_hromada_name_in_html_is_plain_in_the_map_hover():
 
 
 def test_a_survey_wave_name_in_html_is_plain_in_the_trust_hover():
-    r = SimpleNamespace(grp="all", wave=LINK, wave_start="2021-01-01", wave_end="2021-02-01", is_reportable=True,
-                        share=0.5, ci_low=0.4, ci_high=0.6, n_unweighted=100, n_effective=90.0,
+    r = SimpleNamespace(grp="all", wave=LINK, wave_start="2021-01-01", wave_end="2021-02-01", is_shown=True,
+                        is_caution=False, share=0.5, ci_low=0.4, ci_high=0.6, n_unweighted=100, n_effective=90.0,
+                        n_hromadas=12,
                         is_marked_change=False, change=float("nan"))
     _no_live_tag(trust.wave_hover(r, "uk"))
 
 
 def test_a_scope_name_in_html_is_plain_in_the_rollout_legend():
-    series = pd.DataFrame({"scope_katottg": ["X"], "on_date": pd.to_datetime(["2021-01-31"]), "covered_share": [0.5]})
-    for fig in (rollout.rollout_lines(series, "covered_share", "share", {"X": LINK}, "uk", {}),
-                rollout.small_multiples(series, "covered_share", "share", {"X": LINK}, "uk", {})):
+    series = pd.DataFrame({"scope_katottg": ["X"], "on_date": pd.to_datetime(["2021-01-31"]), "with_officer_share": [0.5]})
+    for fig in (rollout.rollout_lines(series, "with_officer_share", "share", {"X": LINK}, "uk", {}),
+                rollout.small_multiples(series, "with_officer_share", "share", {"X": LINK}, "uk", {})):
         _no_live_tag(_strings(fig))
