@@ -19,7 +19,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE_FILES = ["views/overview.py", "views/coverage_map.py", "views/rollout.py", "views/trust.py",
-              "views/planning.py", "views/hromada_profile.py", "views/data_quality.py", "views/gaps.py"]
+              "views/planning.py", "views/hromada_profile.py", "views/data_quality.py", "views/gaps.py",
+              "views/collegium.py"]
 
 
 def profile_hromada(db: Path) -> str:

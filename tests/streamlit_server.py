@@ -22,7 +22,12 @@ CHROMIUM_ARGS = [
 ]
 
 # The url path of each page (dashboard.py's st.Page url_path), in navigation order.
-PAGES = ["overview", "coverage-map", "gaps", "rollout", "trust", "planning", "hromada", "data-quality"]
+PAGES = ["overview", "coverage-map", "gaps", "rollout", "trust", "planning", "collegium", "hromada", "data-quality"]
+
+
+def nav_link(page, path: str):
+    """The menu's link to the page at `path` (found by its address, not by its place in the menu)."""
+    return page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]')
 
 
 def free_port() -> int:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.bench_pages import PAGE_FILES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -31,7 +33,8 @@ def test_bench_harness_x1_pass_writes_a_complete_table(tmp_path, demo_db):
         assert row in table, row
     results = json.loads((tmp_path / "latest.json").read_text())["scales"]["1"]
     assert results["build"] is None  # measured the given warehouse, built nothing
-    assert len(results["pages"]) == 7 and all(p["warm_ms"] > 0 for p in results["pages"])
+    assert [p["page"] for p in results["pages"]] == PAGE_FILES  # every page of the harness, in order
+    assert all(p["warm_ms"] > 0 for p in results["pages"])
     assert [p["part"] for p in results["planning"]["parts"]] == ["where", "when", "effect"]
     assert results["planning"]["functions"]["effect_trust_ms"] > 0
     assert results["browser"]["map_drawn_s_median"] > 0

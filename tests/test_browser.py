@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from monitor.i18n import t
-from tests.streamlit_server import PAGES, REPO_ROOT, chromium, streamlit_server, wait_for_app
+from tests.streamlit_server import PAGES, REPO_ROOT, chromium, nav_link, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -141,7 +141,7 @@ def test_language_switch_changes_labels_and_survives_navigation(server, page):
     assert "lang=en" in page.url
 
     # Another page keeps the chosen language.
-    page.locator('[data-testid="stSidebarNav"] a').nth(PAGES.index("trust")).click()
+    nav_link(page, "trust").click()
     page.wait_for_url("**/trust**")
     wait_for_app(page)
     assert "lang=en" in page.url
@@ -176,7 +176,7 @@ def test_a_deep_link_is_the_first_request_of_a_fresh_server(demo_db, browser):
 # The h1 each page shows (the walk waits for the new page's title, then for its run to settle).
 TITLE_KEYS = {"overview": "overview.title", "coverage-map": "nav.coverage_map", "gaps": "gaps.title",
               "rollout": "rollout.title", "trust": "nav.trust", "planning": "planning.title",
-              "hromada": "nav.hromada", "data-quality": "quality.title"}
+              "hromada": "nav.hromada", "data-quality": "quality.title", "collegium": "coll.title"}
 # Pages that must draw at least one chart when reached from the menu.
 CHART_PAGES = {"overview", "coverage-map", "rollout", "trust", "planning"}
 
@@ -231,10 +231,9 @@ def test_every_move_between_pages_draws_the_page(server, browser, lang):
     page = context.new_page()
     try:
         open_page(page, server, walk[0], lang)
-        nav = page.locator('[data-testid="stSidebarNav"] a')
         failures = []
         for here, there in zip(walk, walk[1:], strict=False):
-            nav.nth(PAGES.index(there)).click()
+            nav_link(page, there).click()
             settle(page, there, lang)
             move = f"{here} → {there}"
             errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')

@@ -158,8 +158,9 @@ def loader(workdir: Path, kind: str, cells: list[list[str]], build_date: date) -
         con.execute("INSERT INTO oblasts (oblast_katottg, name_uk, name_en, short_code) "
                     "VALUES (?, 'Вінницька область', 'Vinnytsia', 'VIN')", [VIN])
         con.execute("INSERT INTO hromadas (katottg, ocha_pcode, oblast_katottg, name_uk, centre_lat, centre_lon, "
-                    "is_occupied_before_2022, has_geometry, required_officers, size_band, in_programme, is_large_urban) "
-                    "VALUES (?, 'UA0502013', ?, 'Літинська', 49.32, 28.08, false, true, 1, '10-25k', true, false)", [LYTYN, VIN])
+                    "is_occupied_before_2022, has_geometry, required_officers, size_band, in_programme, "
+                    "is_large_urban) VALUES (?, 'UA0502013', ?, 'Літинська', 49.32, 28.08, false, true, 1, '10-25k', "
+                    "true, false)", [LYTYN, VIN])
         try:
             log = programme.load_programme(con, programme.validate_files(raw), build_date)
         except InputFileError as e:

@@ -73,7 +73,8 @@ def test_a_survey_wave_name_in_html_is_plain_in_the_trust_hover():
 
 
 def test_a_scope_name_in_html_is_plain_in_the_rollout_legend():
-    series = pd.DataFrame({"scope_katottg": ["X"], "on_date": pd.to_datetime(["2021-01-31"]), "with_officer_share": [0.5]})
+    series = pd.DataFrame({"scope_katottg": ["X"], "on_date": pd.to_datetime(["2021-01-31"]),
+                           "with_officer_share": [0.5]})
     for fig in (rollout.rollout_lines(series, "with_officer_share", "share", {"X": LINK}, "uk", {}),
                 rollout.small_multiples(series, "with_officer_share", "share", {"X": LINK}, "uk", {})):
         _no_live_tag(_strings(fig))
