@@ -186,8 +186,9 @@ def _write_sheet(writer, data: pd.DataFrame, sheet: str, formats: dict[int, obje
         ws.set_column(i, i, min(max(width + 2, 8), 60), (formats or {}).get(i))
 
 
-def _writer(buf):
-    # strings_to_formulas/urls off: a text cell is text, whatever it starts with.
+def xlsx_writer(buf):
+    """An xlsxwriter ExcelWriter for `buf` that writes text as text (strings_to_formulas/urls/numbers
+    off), whatever it starts with: every XLSX the app writes, the collegium workbook too."""
     return pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={
         "options": {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}})
 
@@ -196,16 +197,27 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
     """One sheet as it is (headers already set), a bold frozen header row, fitted widths, formulas
     neutralised — for callers that made their own table; prefer xlsx_bytes."""
     buf = io.BytesIO()
-    with _writer(buf) as writer:
-        _write_sheet(writer, _neutralise_frame(_plain(df)), _sheet_name(sheet_name))
+    with xlsx_writer(buf) as writer:
+        _write_sheet(writer, sheet_cells(df), _sheet_name(sheet_name))
     return buf.getvalue()
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """Timezones off (Excel has none), lists and dicts as text."""
     out = df.copy()
     for col in out.columns:
-        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
-            out[col] = out[col].dt.tz_localize(None)
+        s = out[col]
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            out[col] = s.dt.tz_localize(None)
+        elif s.dtype == object:
+            out[col] = [v if v is None or isinstance(v, (str, int, float, bool)) or pd.isna(v) else str(v) for v in s]
+    return out
+
+
+def sheet_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as an XLSX sheet takes it: plain cell values, formulas neutralised, string headers."""
+    out = _neutralise_frame(_plain(df.reset_index(drop=True)))
+    out.columns = [str(c) for c in out.columns]
     return out
 
 
@@ -243,7 +255,7 @@ def xlsx_bytes(df: pd.DataFrame, lang: str, meta: Meta | None = None, sheet_name
     data = readable(df, lang)
     formats_for = {}
     buf = io.BytesIO()
-    with _writer(buf) as writer:
+    with xlsx_writer(buf) as writer:
         book = writer.book
         pct = book.add_format({"num_format": "0.0%"})
         pp = book.add_format({"num_format": "+0.0%;-0.0%;0.0%"})
@@ -259,7 +271,7 @@ def xlsx_bytes(df: pd.DataFrame, lang: str, meta: Meta | None = None, sheet_name
         _write_sheet(writer, _neutralise_frame(shown), _sheet_name(sheet_name), formats_for)
         _write_sheet(writer, _neutralise_frame(about_rows(df, lang, meta)), _sheet_name(t("export.sheet.about", lang)))
         if codes_sheet:
-            _write_sheet(writer, _neutralise_frame(_plain(df)), _sheet_name(t("export.sheet.codes", lang)))
+            _write_sheet(writer, sheet_cells(df), _sheet_name(t("export.sheet.codes", lang)))
     return buf.getvalue()
 
 

@@ -1,8 +1,8 @@
 """The pack as an XLSX workbook: the choices used on the first sheet, then the table behind every
 slide, each sheet carrying the slide's title and, while the data is demo data, the demo label.
 
-Formulas neutralised: every string is written as a string cell (xlsxwriter's strings_to_formulas
-and strings_to_urls off), so a name beginning with '=' stays text and never runs in a spreadsheet.
+Formulas neutralised the way every download is (monitor.export: text written as text, and text a
+spreadsheet would run given a leading apostrophe), so a name beginning with '=' never runs.
 Layout of every slide sheet: A1 the slide's title, A2 the demo label (or empty), A3 the as-of line,
 the table's header on row 5 (TABLE_HEADER_ROW, 0-based 4).
 """
@@ -13,11 +13,11 @@ import io
 
 import pandas as pd
 
+from monitor import export
 from monitor.collegium.slides import Slide
 from monitor.i18n import t
 
 TABLE_HEADER_ROW = 4
-SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
 def sheet_name(n: int, key: str) -> str:
@@ -25,32 +25,18 @@ def sheet_name(n: int, key: str) -> str:
     return f"{n:02d} {key}"[:31]
 
 
-def _plain(df: pd.DataFrame) -> pd.DataFrame:
-    """Timezones off (Excel has none), lists and dicts as text."""
-    out = df.copy().reset_index(drop=True)
-    for col in out.columns:
-        s = out[col]
-        if isinstance(s.dtype, pd.DatetimeTZDtype):
-            out[col] = s.dt.tz_localize(None)
-        elif s.dtype == object:
-            out[col] = [v if v is None or isinstance(v, (str, int, float, bool)) or pd.isna(v) else str(v) for v in s]
-    out.columns = [str(c) for c in out.columns]
-    return out
-
-
 def build_workbook(
     slides: list[Slide], choices: list[tuple[str, str]], lang: str, demo: str | None, footer: str
 ) -> bytes:
     """The workbook as bytes. choices: (label, value) rows of the first sheet."""
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": SAFE_OPTIONS}) as writer:
+    with export.xlsx_writer(buf) as writer:
         book = writer.book
         bold = book.add_format({"bold": True})
         red = book.add_format({"bold": True, "font_color": "#B00020"})
         first = t("coll.sheet.choices", lang)
-        pd.DataFrame(choices, columns=[t("coll.col.choice", lang), t("coll.col.value", lang)]).to_excel(
-            writer, sheet_name=first, index=False
-        )
+        chosen = pd.DataFrame(choices, columns=[t("coll.col.choice", lang), t("coll.col.value", lang)])
+        export.sheet_cells(chosen).to_excel(writer, sheet_name=first, index=False)
         ws = writer.sheets[first]
         ws.set_column(0, 0, 34)
         ws.set_column(1, 1, 60)
@@ -58,7 +44,7 @@ def build_workbook(
             ws.write_string(len(choices) + 2, 0, demo, red)
         for n, s in enumerate(slides, start=1):
             name = sheet_name(n, s.key)
-            data = _plain(s.data if s.data is not None else pd.DataFrame())
+            data = export.sheet_cells(s.data if s.data is not None else pd.DataFrame())
             data.to_excel(writer, sheet_name=name, index=False, startrow=TABLE_HEADER_ROW)
             ws = writer.sheets[name]
             ws.write_string(0, 0, s.title + (f" — {s.subtitle}" if s.subtitle else ""), bold)
