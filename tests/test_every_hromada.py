@@ -20,7 +20,8 @@ from tests import apptest
 from tests.conftest import DEMO_AS_OF
 
 PAGES = ["views/overview.py", "views/coverage_map.py", "views/rollout.py", "views/trust.py",
-         "views/planning.py", "views/hromada_profile.py", "views/data_quality.py"]
+         "views/planning.py", "views/hromada_profile.py", "views/data_quality.py", "views/gaps.py",
+         "views/collegium.py"]
 
 
 @pytest.fixture(scope="module")

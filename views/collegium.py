@@ -35,13 +35,13 @@ with c_lang:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _make(stamp: tuple[str, int], year: int, scope: str, pack_lang: str):
+def _make(stamp: tuple, year: int, scope: str, pack_lang: str):
     started = time.perf_counter()
     p = pack.pack_for_page(stamp[0], year, scope, pack_lang)
     return p.files, p.names, len(p.slides), time.perf_counter() - started
 
 
-choice = (db.db_stamp(), int(year), scope, pack_lang)
+choice = (db.file_identity(), int(year), scope, pack_lang)  # a new build is a new pack
 if st.button(t("coll.make", lang), type="primary", key="coll_make"):
     with st.spinner(t("coll.making", lang)):
         try:
