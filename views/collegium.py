@@ -17,7 +17,7 @@ app_state.page_header("coll.title", "coll.question")
 years = pack.years(app_state.as_of_date())
 outside = app_state.data(outside_oblasts)  # Crimea, Sevastopol, Kyiv city: no pack of their own
 scopes = {c: n for c, n in app_state.scope_options(lang).items() if c not in outside}
-c_year, c_scope, c_lang = st.columns([1, 3, 1])
+c_year, c_scope, c_lang = st.columns([1, 2.5, 1.5])  # «Українська» whole at 1024 px
 with c_year:
     year = st.selectbox(
         t("coll.year", lang), years, index=min(1, len(years) - 1) if len(years) > 1 else 0, key="coll_year"
