@@ -15,33 +15,26 @@ from monitor.db import NATIONAL, query
 from monitor.formatting import fmt_int, fmt_num
 from monitor.i18n import name_col, t
 
-# The statuses of an assessable hromada that lacks officers (vocabulary/statuses.toml codes):
-# the first has officers but fewer than required, the other two have none.
-BELOW_STRENGTH = ("below_required",)
-NO_OFFICER = ("memorandum_only", "no_officer_no_memorandum")
-GAP_STATUSES = BELOW_STRENGTH + NO_OFFICER
-
 SHOW = ("all", "no_officer", "below_strength")  # which of the gaps the list shows
 SORTS = ("population", "officer_gap", "nearest_station_km")  # the list's orders (largest / farthest first)
-
-_STATUS_SQL = ", ".join(f"'{s}'" for s in GAP_STATUSES)
-
 
 def gap_list(con: duckdb.DuckDBPyConnection, on_date: str, oblast: str = NATIONAL) -> pd.DataFrame:
     """The hromadas lacking officers on `on_date` in `oblast` (NATIONAL: the whole country).
 
     Columns: katottg, name_uk, name_en, oblast_katottg, oblast_name_uk, oblast_name_en,
     raion_name_uk, raion_name_en, population_count, officers_serving, required_officers,
-    officer_gap, status, has_memorandum, nearest_station (name, NULL when the file gave none),
+    officer_gap, has_officer, status, has_memorandum, nearest_station (name, NULL when the file gave none),
     nearest_station_kind, nearest_station_hromada_uk/_en, nearest_station_km (great-circle
     distance from the hromada's centre, 0.1 km). Ordered by population, largest first.
+    "Lacks officers" is the warehouse's own words: assessable, officers short (officer_gap) above 0;
+    with an officer or not is its has_officer (docs/methodology.md).
     """
     return query(
         con,
-        f"""
+        """
         WITH gaps AS (
             SELECT c.katottg, c.oblast_katottg, c.population_count, c.officers_serving,
-                   c.required_officers, c.officer_gap, c.status, c.has_memorandum,
+                   c.required_officers, c.officer_gap, c.has_officer, c.status, c.has_memorandum,
                    h.name_uk, coalesce(h.name_en, h.name_uk) AS name_en,
                    h.raion_name_uk, coalesce(h.raion_name_en, h.raion_name_uk) AS raion_name_en,
                    h.centre_lat, h.centre_lon,
@@ -49,7 +42,8 @@ def gap_list(con: duckdb.DuckDBPyConnection, on_date: str, oblast: str = NATIONA
             FROM coverage_on(?::DATE) AS c
             JOIN hromadas AS h USING (katottg)
             JOIN oblasts AS o ON o.oblast_katottg = c.oblast_katottg
-            WHERE c.status IN ({_STATUS_SQL}) AND (?::VARCHAR = ?::VARCHAR OR c.oblast_katottg = ?::VARCHAR)
+            WHERE c.is_assessable AND c.officer_gap > 0
+              AND (?::VARCHAR = ?::VARCHAR OR c.oblast_katottg = ?::VARCHAR)
         ),
         open_stations AS (
             SELECT s.name, s.kind, s.lat, s.lon, sh.name_uk AS hromada_uk,
@@ -75,7 +69,7 @@ def gap_list(con: duckdb.DuckDBPyConnection, on_date: str, oblast: str = NATIONA
         SELECT g.* EXCLUDE (centre_lat, centre_lon), n.* EXCLUDE (katottg)
         FROM gaps AS g LEFT JOIN nearest AS n USING (katottg)
         ORDER BY g.population_count DESC NULLS LAST, g.katottg
-        """,  # noqa: S608 - _STATUS_SQL is built from the constants above
+        """,
         [on_date, oblast, NATIONAL, oblast, on_date, on_date],
     )
 
@@ -83,9 +77,9 @@ def gap_list(con: duckdb.DuckDBPyConnection, on_date: str, oblast: str = NATIONA
 def shown(gaps: pd.DataFrame, show: str = "all", sort: str = "population") -> pd.DataFrame:
     """The rows `show` asks for ('all' | 'no_officer' | 'below_strength'), largest `sort` first."""
     if show == "no_officer":
-        gaps = gaps[gaps["status"].isin(NO_OFFICER)]
+        gaps = gaps[~gaps["has_officer"].astype(bool)]
     elif show == "below_strength":
-        gaps = gaps[gaps["status"].isin(BELOW_STRENGTH)]
+        gaps = gaps[gaps["has_officer"].astype(bool)]
     key = sort if sort in SORTS else "population"
     ties = [c for c in ("population_count", "officer_gap") if c != key]
     by = ["population_count" if key == "population" else key, *ties]
@@ -96,7 +90,7 @@ def shown(gaps: pd.DataFrame, show: str = "all", sort: str = "population") -> pd
 def summary(gaps: pd.DataFrame) -> dict[str, int]:
     """Counts for the tiles: hromadas with no officer, below required strength, officers short,
     residents of the listed hromadas."""
-    no_officer = gaps["status"].isin(NO_OFFICER)
+    no_officer = ~gaps["has_officer"].astype(bool)
     return {
         "no_officer": int(no_officer.sum()),
         "below_strength": int((~no_officer).sum()),
@@ -144,7 +138,7 @@ def gaps_display(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
         "officers_serving": [fmt_int(v, lang) for v in rows["officers_serving"]],
         "officers_required": [fmt_int(v, lang) for v in rows["required_officers"]],
         "officer_gap": [fmt_int(v, lang) for v in rows["officer_gap"]],
-        "has_officer": _yes_no(rows["officers_serving"] > 0, lang),
+        "has_officer": _yes_no(rows["has_officer"], lang),
         "lack": [_lack(s, lang) for s in rows["status"]],
         "memorandum": _yes_no(rows["has_memorandum"], lang),
         "nearest_station": [_station(r, lang) for r in rows.itertuples(index=False)],
@@ -167,7 +161,7 @@ def gaps_download(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
         "officers_serving": rows["officers_serving"].tolist(),
         "officers_required": rows["required_officers"].tolist(),
         "officer_gap": rows["officer_gap"].tolist(),
-        "has_officer": _yes_no(rows["officers_serving"] > 0, lang),
+        "has_officer": _yes_no(rows["has_officer"], lang),
         "lack": [_lack(s, lang) for s in rows["status"]],
         "memorandum": _yes_no(rows["has_memorandum"], lang),
         "nearest_station": [_station(r, lang) for r in rows.itertuples(index=False)],
