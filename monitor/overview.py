@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 
 from monitor.db import NATIONAL, query
-from monitor.formatting import fmt_date, fmt_int, fmt_month, fmt_pct, fmt_signed_int, fmt_signed_pp
+from monitor.formatting import fmt_date, fmt_int, fmt_month, fmt_pct, fmt_signed_int, fmt_signed_pp, fmt_wave
 from monitor.i18n import t, t_or
 from monitor.rollout import scope_summary, year_before
 from monitor.survey import is_caution, is_shown
@@ -213,7 +213,7 @@ def trust_tiles(trust: pd.DataFrame, lang: str) -> list[Tile]:
             continue
         c = cur.iloc[0]
         value = t("reporting.too_few", lang) if c["too_few"] else fmt_pct(c["share"], lang)
-        help_text = t("kpi.trust_help", lang, wave=c["wave"], end=fmt_date(c["wave_end"], lang),
+        help_text = t("kpi.trust_help", lang, wave=fmt_wave(c["wave"], lang), end=fmt_date(c["wave_end"], lang),
                       n=fmt_int(c["n_effective"], lang), low=fmt_pct(c["ci_low"], lang),
                       high=fmt_pct(c["ci_high"], lang))
         caption = " · ".join(
@@ -226,5 +226,5 @@ def trust_tiles(trust: pd.DataFrame, lang: str) -> list[Tile]:
         o = old.iloc[0]
         change = c["share"] - o["share"]
         tiles.append(Tile(label, value, help=help_text, change=change, change_text=fmt_signed_pp(change, lang),
-                          description=t("overview.vs_wave", lang, wave=o["wave"]), caption=caption))
+                          description=t("overview.vs_wave", lang, wave=fmt_wave(o["wave"], lang)), caption=caption))
     return tiles

@@ -11,7 +11,7 @@ import pandas as pd
 
 from monitor.coverage import status_label
 from monitor.db import query
-from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_size_band
+from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_size_band, fmt_wave
 from monitor.i18n import name_col, t
 from monitor.survey import value_text
 from monitor.tiles import Tile
@@ -168,7 +168,7 @@ def oblast_trust_table(trust: pd.DataFrame, lang: str) -> pd.DataFrame:
     rows = []
     for (wave, grp), part in trust.groupby(["wave", "grp"], sort=False):
         by_metric = part.set_index("metric")
-        row = {t("profile.col.wave", lang): wave, t("profile.col.group", lang): t(f"group.{grp}", lang)}
+        row = {t("profile.col.wave", lang): fmt_wave(wave, lang), t("profile.col.group", lang): t(f"group.{grp}", lang)}
         for metric in ("trust", "knows_officer"):
             if metric in by_metric.index:
                 r = by_metric.loc[metric]

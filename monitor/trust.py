@@ -11,7 +11,7 @@ import pandas as pd
 
 import vocabulary
 from monitor.db import NATIONAL, query
-from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_signed_pp
+from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_signed_pp, fmt_wave
 from monitor.i18n import t
 from monitor.survey import is_caution, is_shown, value_text
 from monitor.tiles import Tile
@@ -196,7 +196,7 @@ def series_table(series: pd.DataFrame, lang: str) -> pd.DataFrame:
         has_change = pd.notna(r.change)
         rows.append(
             {
-                t("trust.col.wave", lang): r.wave,
+                t("trust.col.wave", lang): fmt_wave(r.wave, lang),
                 t("trust.col.fieldwork", lang): fieldwork_text(r, lang),
                 t("trust.col.group", lang): t(f"group.{r.grp}", lang),
                 t("trust.col.share", lang): value_text(r.share, r.reporting, lang),

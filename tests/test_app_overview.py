@@ -3,9 +3,12 @@ database's (computed here with direct queries, independently of monitor.*)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from monitor import overview
 from monitor.formatting import fmt_int, fmt_pct, fmt_signed_int
 from monitor.i18n import t
 from tests import apptest
@@ -95,3 +98,13 @@ def test_overview_metric_from_the_url(dash_db):
     at = run_page("en", series="residents_covered")
     assert at.query_params["series"] == "residents_covered"
     assert at.query_params["lang"] == "en"
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_trust_tiles_write_survey_waves_the_languages_way(con, lang):
+    """'2025-H1' is a code: the tiles say «I півріччя 2025» / 'H1 2025' (issue 10)."""
+    as_of = con.execute("SELECT value FROM build_info WHERE key = 'as_of_date'").fetchone()[0][:10]
+    tiles = overview.trust_tiles(overview.trust_gap(con, as_of), lang)
+    text = " ".join(f"{tile.description or ''} {tile.help or ''}" for tile in tiles)
+    assert ("півріччя" if lang == "uk" else " 20") in text
+    assert not re.search(r"\d{4}-H[12]", text), text

@@ -18,7 +18,7 @@ from monitor.collegium.figures_data import NATIONAL, RunData, Scope
 from monitor.figures import maps
 from monitor.figures import trust as trust_fig
 from monitor.figures.common import axis_date_format
-from monitor.formatting import fmt_date, fmt_datetime, fmt_int, fmt_pct, fmt_signed_int, fmt_signed_pp
+from monitor.formatting import fmt_date, fmt_datetime, fmt_int, fmt_pct, fmt_signed_int, fmt_signed_pp, fmt_wave
 from monitor.i18n import name_col, t, t_or
 from monitor.planning import figures as plan_fig
 from monitor.planning import tables as plan_tables
@@ -480,7 +480,7 @@ def trust_slide(c: PackContext) -> Slide:
                        + (f", {gap.caption}" if gap.caption else ""))
     caption.append(t("trust.causal_note", c.lang))
     notes = [
-        f"{t('coll.col.wave', c.lang)} {r.wave}: {t(f'group.{r.grp}', c.lang)} — "
+        f"{t('coll.col.wave', c.lang)} {fmt_wave(r.wave, c.lang)}: {t(f'group.{r.grp}', c.lang)} — "
         f"{survey.value_text(r.share, r.reporting, c.lang)}"
         + (f" (95 %: {fmt_pct(r.ci_low, c.lang)} – {fmt_pct(r.ci_high, c.lang)})" if r.is_shown else "")
         + f"; n = {fmt_int(r.n_unweighted, c.lang)}, n_eff = {fmt_int(round(r.n_effective), c.lang)}"

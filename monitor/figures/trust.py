@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 import vocabulary
 from monitor.figures.common import plain
-from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_signed_pp, plotly_separators
+from monitor.formatting import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_signed_pp, fmt_wave, plotly_separators
 from monitor.i18n import t
 
 # Okabe–Ito, and each group also has its own marker symbol and line dash.
@@ -143,7 +143,7 @@ def wave_hover(r, lang: str) -> str:
     effective n; the change from the previous wave and whether it is marked."""
     lines = [
         f"<b>{t(f'group.{r.grp}', lang)}</b>",
-        f"{plain(r.wave)}: {fmt_date(r.wave_start, lang)} – {fmt_date(r.wave_end, lang)}",
+        f"{plain(fmt_wave(r.wave, lang))}: {fmt_date(r.wave_start, lang)} – {fmt_date(r.wave_end, lang)}",
     ]
     if r.is_shown:
         lines.append(t("trust.hover.value", lang, value=fmt_pct(r.share, lang), low=fmt_pct(r.ci_low, lang),
