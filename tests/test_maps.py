@@ -349,3 +349,15 @@ def test_status_traces_match_the_database(demo_con, as_of):
     )
     for status, trace in zip(coverage.STATUSES, _hromada_traces(fig), strict=True):
         assert len(trace.locations) == expected.get(status, 0), status
+
+
+def test_the_overview_thumbnail_wraps_long_legend_entries_so_none_is_cut():
+    """At 1024 px the overview's half-column map cut «Повний склад (не менше потрібної кількості
+    офіц…» at its edge: on the thumbnail a legend line holds at most its legend_chars."""
+    layer = geometry.parse_geometry(TINY_LAYER)
+    thumb = maps.coverage_figure(_tiny_cov(), layer, "uk", maps.country_thumbnail(OUTSIDE, layer))
+    lines = [line for tr in thumb.data if tr.showlegend and tr.name for line in tr.name.split("<br>")]
+    assert lines and max(map(len, lines)) <= maps.COUNTRY_THUMBNAIL.legend_chars
+    assert any("<br>" in tr.name for tr in thumb.data if tr.showlegend and tr.name)
+    full = maps.coverage_figure(_tiny_cov(), layer, "uk", MapSpec(outside=OUTSIDE, outside_geometry=layer))
+    assert not any("<br>" in (tr.name or "") for tr in full.data)  # the map page's wide legend: one line each

@@ -6,7 +6,6 @@ deck, the PDF and the workbook all show). Every figure comes from monitor.colleg
 from __future__ import annotations
 
 import re
-import textwrap
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -255,6 +254,7 @@ def map_slide(c: PackContext) -> Slide:
             height=FULL[1],
             outside=r.outside,
             outside_geometry=r.oblast_geometry,
+            legend_chars=LEGEND_CHARS,  # the legend beside the map: long entries on two lines
         )
     else:
         # An oblast's pack draws its own hromadas only (a tenth of the country: a faster image),
@@ -272,6 +272,7 @@ def map_slide(c: PackContext) -> Slide:
             height=FULL[1],
             outside=r.outside[r.outside["oblast_katottg"].isin(near)],
             outside_geometry=r.oblast_geometry,
+            legend_chars=LEGEND_CHARS,
         )
     fig = maps.coverage_figure(cov, r.hromada_geometry, c.lang, spec)
     fig.update_layout(
@@ -280,9 +281,6 @@ def map_slide(c: PackContext) -> Slide:
                 "yanchor": "middle", "tracegroupgap": 6},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
     )
-    for trace in fig.data:  # the legend beside the map: long entries on two lines
-        if trace.showlegend and trace.name:
-            trace.name = "<br>".join(textwrap.wrap(trace.name, LEGEND_CHARS))
     counts = coverage.status_counts(r.coverage, None if c.scope.is_national else c.scope.code)
     notes = [
         f"{coverage.status_label(s, c.lang)}: {fmt_int(n, c.lang)}"

@@ -16,6 +16,7 @@ and how (metric, view, outlines, highlight, stations, counts, size).
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote
@@ -91,6 +92,9 @@ class MapSpec:
     # oblast layer `outside_geometry` (default: `outlines`) as the config says, labelled
     outside: pd.DataFrame | None = None
     outside_geometry: dict | str | None = None
+    # a legend entry longer than this many characters goes on two or more lines (a narrow map:
+    # plotly cuts a legend at the figure's edge); None: one line each
+    legend_chars: int | None = None
 
 
 def map_aspect(metric: str) -> float:
@@ -116,7 +120,8 @@ def scope_spec(scope: MapScope, metric: str, outlines: dict | str, stations: pd.
 
 
 # The whole country in the overview's half-width column (~480 x 320 px above the legend at 1440 px).
-COUNTRY_THUMBNAIL = MapSpec(view=view_for_bounds(None, aspect=1.5), height=430, uirevision="overview")
+COUNTRY_THUMBNAIL = MapSpec(view=view_for_bounds(None, aspect=1.5), height=430, uirevision="overview",
+                            legend_chars=34)
 
 
 def country_thumbnail(outside: pd.DataFrame, oblast_layer: dict | str) -> MapSpec:
@@ -158,6 +163,10 @@ def coverage_figure(cov: pd.DataFrame, geometry: dict | str, lang: str, spec: Ma
         fig.add_trace(_outline_trace(spec.outlines, _outline_ids(spec, drawn.cov), *OUTLINE))
     if spec.highlight is not None:
         fig.add_trace(_outline_trace(spec.highlight, geometry_ids(spec.highlight), *HIGHLIGHT))
+    if spec.legend_chars:
+        for trace in fig.data:
+            if trace.showlegend and trace.name:
+                trace.name = "<br>".join(textwrap.wrap(trace.name, spec.legend_chars))
     fig.update_layout(**_layout(spec, lang))
     return fig
 
