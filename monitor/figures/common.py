@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from monitor.formatting import fmt_date, plotly_separators
@@ -52,7 +53,7 @@ def base_layout(fig: go.Figure, lang: str, height: int = 420, y_kind: str = "int
         height=height,
         separators=plotly_separators(lang),
         font=FONT,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
         hovermode="x unified",
         plot_bgcolor="#FFFFFF",
@@ -64,16 +65,40 @@ def base_layout(fig: go.Figure, lang: str, height: int = 420, y_kind: str = "int
     return fig
 
 
+def _x_span(fig: go.Figure) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last dates the figure's traces hold (None when they hold none)."""
+    xs = pd.to_datetime(pd.Series([x for tr in fig.data if getattr(tr, "x", None) is not None for x in tr.x]),
+                        errors="coerce").dropna()
+    return None if xs.empty else (xs.min(), xs.max())
+
+
+def _label_anchor(day: dt.date, span) -> str:
+    """Where an event's label sits on its line: from the line rightwards in the axis's first
+    quarter, leftwards in its last, centred on it between (a narrow chart has room either side)."""
+    if span is None or span[1] <= span[0]:
+        return "left"
+    at = (pd.Timestamp(day) - span[0]) / (span[1] - span[0])
+    return "left" if at < 0.25 else "right" if at > 0.75 else "center"
+
+
 def add_events(fig: go.Figure, events: dict[str, dt.date], lang: str, label: bool = True) -> go.Figure:
-    """Vertical dotted lines on every subplot at each event, labelled on the first."""
+    """Vertical dotted lines on every subplot at each event, labelled on the first: a label runs
+    away from the nearer edge (left of a line in the right half), so it is never cut at the edge.
+    The time axis keeps to the data's dates (plotly would widen it to make room for the labels)."""
+    span = _x_span(fig)
+    if span is not None and events:
+        span = (min(span[0], pd.Timestamp(min(events.values()))), max(span[1], pd.Timestamp(max(events.values()))))
+        fig.update_xaxes(range=[span[0].isoformat(), span[1].isoformat()])
     for i, (key, day) in enumerate(events.items()):
         x = day.isoformat()
         fig.add_vline(x=x, line={"color": EVENT_COLOUR, "dash": "dot", "width": 1.2},
                       row="all", col="all")
         if label:
             fig.add_annotation(
-                x=x, y=1.0, yref="paper", xref="x", text=t(f"event.{key}", lang, date=fmt_date(day, lang)),
-                showarrow=False, xanchor="left", yanchor="bottom" if i % 2 == 0 else "top",
+                x=x, y=1.0, yref="paper", xref="x",
+                text=f"{t(f'event.{key}', lang)}<br>{fmt_date(day, lang)}",  # two short lines
+                showarrow=False, xanchor=_label_anchor(day, span),
+                yanchor="bottom" if i % 2 == 0 else "top",
                 font={"size": 11, "color": EVENT_COLOUR}, bgcolor="rgba(255,255,255,0.8)",
             )
     return fig
