@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from monitor.db import NATIONAL, query
-from monitor.formatting import fmt_int, fmt_pct, fmt_signed_int, fmt_signed_pp
+from monitor.formatting import fmt_int, fmt_pct, fmt_signed_pp
 from monitor.i18n import name_col, t
 
 # Metrics the rollout chart can show: column of rollout_monthly -> kind of number.
@@ -121,15 +121,15 @@ def league_table(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
 
 
 def league_display(df: pd.DataFrame, national_share: float, lang: str) -> pd.DataFrame:
-    """The league as formatted text for reading (headers are 'col.*' keys; statuses in words)."""
+    """The league as formatted text for reading (headers are 'col.*' keys): the columns an oblast
+    head compares, few enough to read without scrolling sideways; the download keeps them all
+    (league_download). The comparison with the country is the gap in points, with its arrow."""
     def position(share) -> str:
         if pd.isna(share):
             return t("rollout.position_na", lang)
-        if share > national_share:
-            return "▲ " + t("rollout.position_ahead", lang)
-        if share < national_share:
-            return "▼ " + t("rollout.position_behind", lang)
-        return "= " + t("rollout.position_level", lang)
+        gap = share - national_share
+        arrow = "▲" if gap > 0 else "▼" if gap < 0 else "="
+        return f"{arrow} {fmt_signed_pp(gap, lang)}"
 
     def of(n, total) -> str:
         return t("rollout.n_of", lang, n=fmt_int(n, lang), total=fmt_int(total, lang))
@@ -144,19 +144,12 @@ def league_display(df: pd.DataFrame, national_share: float, lang: str) -> pd.Dat
         "with_officer_share_change": [fmt_signed_pp(x, lang) for x in df["with_officer_share_change"]],
         "hromadas_at_required_strength": [of(n, tot) for n, tot in zip(df["hromadas_at_required_strength"],
                                                                        df["hromadas_assessable"], strict=True)],
-        "residents_strength_weighted": [fmt_int(x, lang) for x in df["residents_strength_weighted"]],
         "strength_weighted_share": [fmt_pct(x, lang) for x in df["strength_weighted_share"]],
-        "residents_at_required_strength": [fmt_int(x, lang) for x in df["residents_at_required_strength"]],
         "officers_vs_required_text": [of(n, tot) for n, tot in zip(df["officers_serving_assessable"],
                                                                    df["officers_required"], strict=True)],
-        "officers_vs_required": [fmt_pct(x, lang, 0) for x in df["officers_vs_required"]],
         "officers_short": [fmt_int(x, lang) for x in df["officers_short"]],
-        "officers_above_required": [fmt_int(x, lang) for x in df["officers_above_required"]],
-        "residents_per_officer": [fmt_int(x, lang) for x in df["residents_per_officer"]],
         "officers_vs_planned_text": [of(n, tot) for n, tot in zip(df["officers_serving"], df["planned_officers"],
                                                                   strict=True)],
-        "officers_vs_planned": [fmt_pct(x, lang, 0) for x in df["officers_vs_planned"]],
-        "officers_change": [fmt_signed_int(x, lang) for x in df["officers_change"]],
     })
 
 

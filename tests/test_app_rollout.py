@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor.formatting import fmt_int, fmt_pct
+from monitor.formatting import fmt_int, fmt_pct, fmt_signed_pp
 from monitor.i18n import t
 from monitor.rollout import default_oblasts
 from tests import apptest
@@ -89,3 +89,16 @@ def test_reset_filters_puts_the_page_back_to_its_defaults(dash_db):
     assert at.query_params.get("measure") in (None, "with_officer_share")
     assert at.query_params.get("view") in (None, "compare") and at.query_params["lang"] == "uk"
     assert at.selectbox(key="_url_rollout_measure").value == "with_officer_share"
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_league_says_the_gap_to_the_country_in_points(dash_db, con, lang):
+    """Not only ▲/▼: the first oblast's gap to the national share, in percentage points (issue 10)."""
+    at = run_page(lang)
+    share, national = con.execute(
+        """SELECT max(r.with_officer_share) FILTER (WHERE r.scope_katottg <> 'UA'),
+                  max(r.with_officer_share) FILTER (WHERE r.scope_katottg = 'UA')
+           FROM rollout_monthly AS r WHERE r.on_date = (SELECT max(on_date) FROM rollout_monthly)""").fetchone()
+    first = at.dataframe[0].value.iloc[0]
+    assert first[t("col.position", lang)] == "▲ " + fmt_signed_pp(share - national, lang)
+    assert len(at.dataframe[0].value.columns) <= 11  # read without scrolling sideways; the download has all
