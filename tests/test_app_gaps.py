@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor import gaps
+from monitor import coverage, gaps
 from monitor.formatting import fmt_int
 from monitor.i18n import t
 from tests import apptest
@@ -24,6 +24,8 @@ def test_the_list_is_the_read_sides(dash_db, con, lang):
     assert table[t("col.lack", lang)].iloc[0] == t(f"status.{listed['status'].iloc[0]}", lang)
     tiles = {m.label: m.value for m in at.metric}
     assert tiles[t("gaps.kpi.no_officer", lang)] == fmt_int((~listed["has_officer"]).sum(), lang)
+    # "assessable" decides who is listed: the territory list's date stands beside it (issue 8 §6)
+    assert coverage.territory_list(con).note(lang) in [c.value for c in at.caption]
 
 
 def test_oblast_show_and_order_come_from_the_url(dash_db, con):

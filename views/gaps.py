@@ -3,7 +3,7 @@ required, largest first?"""
 
 import streamlit as st
 
-from monitor import app_state, gaps
+from monitor import app_state, coverage, gaps
 from monitor.db import NATIONAL
 from monitor.formatting import fmt_date, fmt_int
 from monitor.i18n import t
@@ -38,3 +38,4 @@ else:
     app_state.show_table(gaps.gaps_display(rows, lang), gaps.gaps_download(rows, lang), f"gaps_{scope}", lang,
                          key="gaps_table", height=560, column_config=columns)
 st.caption(t("gaps.note", lang))
+st.caption(app_state.data(coverage.territory_list).note(lang))
