@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor.formatting import fmt_signed_pp
+from monitor.formatting import fmt_signed_pp, fmt_wave
 from monitor.i18n import t
 from monitor.survey import value_text
 from tests import apptest
@@ -42,6 +42,9 @@ def test_national_latest_wave_matches_the_database(app_db, demo_con, lang):
     tile = [m for m in at.metric if m.label == t("trust.gap", lang)][0]
     assert tile.value == (t("reporting.too_few", lang) if reporting == "too_few" else fmt_signed_pp(gap, lang))
     assert tile.delta == t("trust.gap_sig" if significant else "trust.gap_ns", lang)
+    wave = demo_con.execute("SELECT wave FROM trust_summary WHERE scope_katottg = 'UA' ORDER BY wave_start DESC, wave "
+                            "DESC LIMIT 1").fetchone()[0]
+    assert at.subheader[0].value == t("trust.latest", lang, wave=fmt_wave(wave, lang))  # not the code '2026-H2'
     assert at.get("plotly_chart")
     n_rows = demo_con.execute(
         "SELECT count(*) FROM trust_summary WHERE scope_katottg = 'UA' AND metric = 'trust'"

@@ -5,6 +5,7 @@ import streamlit as st
 from monitor import app_state, survey, trust
 from monitor.db import NATIONAL
 from monitor.figures.trust import trend_figure
+from monitor.formatting import fmt_wave
 from monitor.i18n import t
 
 lang = app_state.lang()
@@ -31,7 +32,7 @@ if series.empty:
     st.info(t("trust.no_data", lang))
     st.stop()
 
-st.subheader(t("trust.latest", lang, wave=trust.latest_wave(series)))
+st.subheader(t("trust.latest", lang, wave=fmt_wave(trust.latest_wave(series), lang)))
 for col, tile in zip(st.columns(4), trust.latest_tiles(series, gaps, lang), strict=True):
     if tile is not None:
         with col:

@@ -488,7 +488,7 @@ def trust_slide(c: PackContext) -> Slide:
     return Slide(
         "trust",
         title,
-        t("coll.s.trust_sub", c.lang, wave=wave),
+        t("coll.s.trust_sub", c.lang, wave=fmt_wave(wave, c.lang)),
         table=table,
         figure=fig,
         size=HALF,
