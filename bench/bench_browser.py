@@ -25,7 +25,16 @@ from tests.streamlit_server import PAGES, chromium, streamlit_server  # noqa: E4
 from tests.test_browser import drawn_at_least, settle_plain  # noqa: E402
 
 
-def measure_map(browser, wire: WireCounter, expected_shapes: int = 1469, context=None) -> dict:
+def map_shapes(db: Path) -> int:
+    """How many hromada shapes the map draws: the programme's hromadas with a polygon (units outside
+    the programme are drawn from the oblast layer)."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT count(*) FROM hromadas WHERE has_geometry AND in_programme").fetchone()[0]
+
+
+def measure_map(browser, wire: WireCounter, expected_shapes: int, context=None) -> dict:
     """One visit of the map page through the counting relay; a fresh context means an empty
     browser cache."""
     own = context is None
@@ -45,12 +54,13 @@ def measure_map(browser, wire: WireCounter, expected_shapes: int = 1469, context
 
 
 def bench_browser(db: Path, runs: int = 3) -> dict:
+    shapes = map_shapes(db)
     with streamlit_server(db) as base, WireCounter(int(base.rsplit(":", 1)[1])) as wire, chromium() as browser:
-        measure_map(browser, wire)  # first visit warms the server's caches; not counted
-        results = [measure_map(browser, wire) for _ in range(runs)]
+        measure_map(browser, wire, shapes)  # first visit warms the server's caches; not counted
+        results = [measure_map(browser, wire, shapes) for _ in range(runs)]
         returning = browser.new_context(viewport={"width": 1440, "height": 1000})
-        measure_map(browser, wire, context=returning)  # fills this browser's cache
-        warm = [measure_map(browser, wire, context=returning) for _ in range(runs)]
+        measure_map(browser, wire, shapes, context=returning)  # fills this browser's cache
+        warm = [measure_map(browser, wire, shapes, context=returning) for _ in range(runs)]
         returning.close()
     return {
         "map_drawn_s_median_warm_cache": round(statistics.median(r["drawn_s"] for r in warm), 2),
@@ -70,6 +80,7 @@ def page_times(db: Path, runs: int = 3, lang: str = "uk") -> dict:
 
     with duckdb.connect(str(db), read_only=True) as con:  # the profile of a hromada served since the start
         (code,) = con.execute("SELECT hromada_katottg FROM officers ORDER BY start_date, 1 LIMIT 1").fetchone()
+    shapes = map_shapes(db)
     out = {}
     with streamlit_server(db) as base, chromium() as browser:
 
@@ -80,7 +91,7 @@ def page_times(db: Path, runs: int = 3, lang: str = "uk") -> dict:
             page.goto(f"{base}/{path}?lang={lang}" + (f"&hromada={code}" if path == "hromada" else ""))
             settle_plain(page, timeout_ms=120000)
             if path == "coverage-map":
-                page.wait_for_function(drawn_at_least(1470), timeout=120000, polling=50)
+                page.wait_for_function(drawn_at_least(shapes), timeout=120000, polling=50)
             took = time.perf_counter() - started
             context.close()
             return took
