@@ -104,3 +104,23 @@ def test_group_gap_standard_error_is_the_linearised_domain_difference(wave_and_m
     # the covariance is real: the gap's se is not the independent-samples √(se₁² + se₂²)
     national = [r for r in rows if r[0] == "UA"]
     assert any(abs(se - (se_has**2 + se_no**2) ** 0.5) > 1e-4 for _, _, _, se, se_has, se_no in national)
+
+
+def test_the_groups_are_the_coverage_macros_words_on_the_interview_date(demo_con):
+    """'has an officer' / 'no officer' per respondent is coverage_on_dates' has_officer on the
+    interview date; not assessable there (Kyiv city, outside the programme, included) is in 'all' only."""
+    expected = dict(demo_con.execute(
+        """SELECT coalesce(CASE WHEN NOT c.is_assessable THEN 'none' WHEN c.has_officer THEN 'has_officer'
+                                ELSE 'no_officer' END, '?') AS grp, count(*)
+           FROM trust_survey AS r
+           JOIN coverage_on_dates((SELECT list(DISTINCT interview_date) FROM trust_survey)) AS c
+             ON c.katottg = r.hromada_katottg AND c.on_date = r.interview_date
+           WHERE r.trust_police BETWEEN 1 AND 4 GROUP BY 1""").fetchall())
+    got = dict(demo_con.execute(
+        "SELECT grp, sum(n_unweighted) FROM trust_summary WHERE scope_katottg = 'UA' AND metric = 'trust' "
+        "GROUP BY 1").fetchall())
+    assert got["has_officer"] == expected["has_officer"] and got["no_officer"] == expected["no_officer"]
+    assert got["all"] == sum(expected.values())
+    kyiv = demo_con.execute("SELECT count(*) FROM trust_survey WHERE hromada_katottg LIKE 'UA80%' "
+                            "AND trust_police BETWEEN 1 AND 4").fetchone()[0]
+    assert kyiv > 0 and expected.get("none", 0) >= kyiv  # Kyiv city's respondents: in no group

@@ -29,27 +29,20 @@ certainty_strata AS (
     HAVING count(*) = 1
 ),
 
--- the group of each (hromada, interview date): decided once per cell, not per respondent (the
--- ASOF join is the costly step); a hromada that is not assessable (occupied or under active
--- hostilities) on that date, or outside the programme, puts its respondents in no group (only in 'all')
-cells AS (
-    SELECT DISTINCT hromada_katottg, interview_date
-    FROM trust_survey
-),
-
+-- the group of each (hromada, interview date), in the coverage macro's own words (has_officer,
+-- is_assessable: derived_20_coverage_macro.sql), decided once per cell, not per respondent: a
+-- hromada not assessable that day (occupied, under active hostilities, or outside the programme)
+-- puts its respondents in no group (only in 'all')
 cell_groups AS (
     SELECT
-        cells.hromada_katottg,
-        cells.interview_date,
+        c.katottg AS hromada_katottg,
+        c.on_date AS interview_date,
         CASE
-            WHEN NOT coalesce(steps.is_assessable, TRUE) THEN NULL
-            WHEN coalesce(steps.officers_serving, 0) >= 1 THEN 'has_officer'
+            WHEN NOT c.is_assessable THEN NULL
+            WHEN c.has_officer THEN 'has_officer'
             ELSE 'no_officer'
         END AS respondent_grp
-    FROM cells
-    ASOF LEFT JOIN hromada_state_steps AS steps
-        ON steps.katottg = cells.hromada_katottg
-        AND cells.interview_date >= steps.from_date
+    FROM coverage_on_dates((SELECT list(DISTINCT interview_date) FROM trust_survey)) AS c
 ),
 
 -- every respondent with its stratum, PSU and group
@@ -61,9 +54,8 @@ respondents AS (
         h.oblast_katottg AS stratum,
         CASE WHEN c.stratum IS NULL THEN r.hromada_katottg ELSE r.respondent_id END AS psu,
         r.weight,
-        -- outside the programme's universe (config/universe.toml: Kyiv city, Crimea): in no group
-        CASE WHEN h.in_programme THEN g.respondent_grp END AS respondent_grp,
-        h.size_band = '100k+' AS is_city_100k,
+        g.respondent_grp,
+        h.is_large_urban AS is_city_100k,  -- config/universe.toml [large_urban] (100 000 residents)
         r.trust_police,
         r.knows_officer
     FROM trust_survey AS r
