@@ -221,10 +221,19 @@ def _header_position(first: bytes, encoding: str) -> tuple[int, str]:
         size *= 8
 
 
+# A one-column file has no delimiter: its lines are read whole. A control byte is never in a
+# text CSV (the scan rejects them as binary), so this one can never split a line.
+_NO_DELIMITER = "\x1f"
+
+
 def _sniff_delimiter(header_line: str) -> str:
-    """',' or ';', whichever splits the header line into more fields (outside quotes)."""
+    """',' or ';', whichever splits the header line into more fields (outside quotes); a header
+    with neither is one column, and then a ',' or ';' in its data is part of the value."""
     unquoted = re.sub(r'"[^"]*"', "", header_line)
-    return ";" if unquoted.count(";") > unquoted.count(",") else ","
+    commas, semicolons = unquoted.count(","), unquoted.count(";")
+    if not commas and not semicolons:
+        return _NO_DELIMITER
+    return ";" if semicolons > commas else ","
 
 
 def _csv_options(head: TableHead) -> dict:
@@ -460,6 +469,8 @@ def csv_dialect_note(t: RawTable | TableHead) -> str:
     """For log lines: how a file was read."""
     if not t.encoding:
         return "xlsx"
+    if t.delimiter == _NO_DELIMITER:
+        return f"{t.encoding}, one column"
     return f"{t.encoding}, delimiter {t.delimiter!r}"
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from etl import contract, programme, schema
@@ -236,6 +236,9 @@ def _workdir():
 @FAST
 @given(table=tables(), sep=st.sampled_from([",", ";"]), encoding=st.sampled_from(["utf-8", "utf-8-sig"]),
        crlf=st.booleans())
+# A one-column file: the other delimiter in a value is part of it (CI found this: read as 2 fields).
+@example(table=(["a"], [[","]]), sep=";", encoding="utf-8", crlf=False)
+@example(table=(["a"], [["x;y"]]), sep=",", encoding="utf-8", crlf=True)
 def test_any_text_table_reads_back_exactly_from_utf8_csv(table, sep, encoding, crlf):
     wd = _workdir()
     try:
@@ -246,6 +249,7 @@ def test_any_text_table_reads_back_exactly_from_utf8_csv(table, sep, encoding, c
 
 @FAST
 @given(table=tables(UK_TEXT), sep=st.sampled_from([",", ";"]), crlf=st.booleans())
+@example(table=(["a"], [[","]]), sep=";", crlf=False)
 def test_ukrainian_table_reads_back_exactly_from_windows_1251_csv(table, sep, crlf):
     wd = _workdir()
     try:
