@@ -34,14 +34,13 @@ def hromada_index(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def search_labels(index: pd.DataFrame, lang: str) -> dict[str, str]:
     """katottg -> 'Name (Oblast) — code' in the language, plus the other language's name in
     brackets so either spelling can be typed into the select box's search."""
-    out = {}
     en = lang == "en"
-    for r in index.itertuples(index=False):
-        name, other = (r.name_en, r.name_uk) if en else (r.name_uk, r.name_en)
-        oblast = r.oblast_name_en if en else r.oblast_name_uk
-        alias = f" / {other}" if other and other != name else ""
-        out[r.katottg] = f"{name}{alias} ({oblast}) — {r.katottg}"
-    return out
+    name = index["name_en" if en else "name_uk"].fillna("").astype(object)
+    other = index["name_uk" if en else "name_en"].fillna("").astype(object)
+    oblast = index["oblast_name_en" if en else "oblast_name_uk"].fillna("").astype(object)
+    code = index["katottg"].astype(object)
+    alias = (" / " + other).where((other != "") & (other != name), "")
+    return dict(zip(code, name + alias + " (" + oblast + ") — " + code, strict=True))
 
 
 def hromada_facts(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:

@@ -61,7 +61,7 @@ def test_a_hromada_name_in_html_is_plain_in_the_map_hover():
                         "is_partial_territory": [False], "population_count": [10], "officers_serving": [1],
                         "required_officers": [1], "officers_per_10k": [1.0]})
     (row,) = maps.hover_data(cov, "uk")
-    assert row[:2] == [plain(BOLD), plain(LINK)]
+    assert list(row[:2]) == [plain(BOLD), plain(LINK)]
 
 
 def test_a_survey_wave_name_in_html_is_plain_in_the_trust_hover():

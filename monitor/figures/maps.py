@@ -178,16 +178,16 @@ class _Drawn:
     def __init__(self, cov: pd.DataFrame, lang: str, count_oblast: str | None):
         self.cov = cov.reset_index(drop=True)
         self.lang = lang
-        self.codes = self.cov["katottg"].tolist()
+        self.codes = self.cov["katottg"].to_numpy(dtype=str)
         self.custom = hover_data(self.cov, lang)
         self.status = self.cov["status"].to_numpy()
         self.counted = (
             (self.cov["oblast_katottg"] == count_oblast).to_numpy() if count_oblast else np.ones(len(self.cov), bool)
         )
 
-    def pick(self, mask) -> tuple[list[str], list[list[str]]]:
-        idx = np.flatnonzero(mask)
-        return [self.codes[i] for i in idx], [self.custom[i] for i in idx]
+    def pick(self, mask) -> tuple[np.ndarray, np.ndarray]:
+        """The codes and hover rows of the hromadas of `mask`."""
+        return self.codes[mask], self.custom[mask]
 
     def legend_name(self, label: str, mask) -> str:
         """'<label>: <n>', n the counted hromadas of `mask`."""
@@ -248,15 +248,15 @@ def _metric_traces(drawn: _Drawn, geometry, metric: str, lang: str) -> list[go.C
     for s in ASSESSABLE_STATUSES:
         mask = has_value & (drawn.status == s)
         ids, custom = drawn.pick(mask)
-        if ids:
-            traces.append(_hromada_trace(geometry, ids, custom, s, lang, _on_colour_axis(values[mask].tolist()),
+        if len(ids):
+            traces.append(_hromada_trace(geometry, ids, custom, s, lang, _on_colour_axis(values[mask].to_numpy()),
                                          name=status_label(s, lang)))
     no_value_name = drawn.legend_name(t("map.no_value_trust" if metric == "trust" else "map.no_value", lang),
                                       ~has_value & ~not_assessable)
     first = True
     for s in ASSESSABLE_STATUSES:
         ids, custom = drawn.pick(~has_value & (drawn.status == s))
-        if ids:
+        if len(ids):
             # One legend entry for the greys of every status; they toggle together.
             traces.append(_hromada_trace(geometry, ids, custom, s, lang, _flat(NO_VALUE_COLOUR, len(ids)),
                                          name=no_value_name, showlegend=first, legendrank=90, legendgroup="no_value"))
@@ -264,7 +264,7 @@ def _metric_traces(drawn: _Drawn, geometry, metric: str, lang: str) -> list[go.C
     for rank, s in enumerate(("not_assessable", "outside_programme")):
         mask = drawn.status == s
         ids, custom = drawn.pick(mask)
-        if ids or s == "not_assessable":
+        if len(ids) or s == "not_assessable":
             traces.append(_hromada_trace(
                 geometry, ids, custom, s, lang, _flat(STATUS_COLOURS[s], len(ids)),
                 name=drawn.legend_name(status_label(s, lang), mask), showlegend=True, legendrank=91 + rank,
@@ -295,14 +295,14 @@ def _metric_zmax(metric: str, values: pd.Series) -> float:
 
 
 def _flat(colour: str, n: int) -> dict:
-    return {"z": [0] * n, "colorscale": [[0, colour], [1, colour]], "showscale": False}
+    return {"z": np.zeros(n, dtype=np.int8), "colorscale": [[0, colour], [1, colour]], "showscale": False}
 
 
-def _on_colour_axis(z: list[float]) -> dict:
+def _on_colour_axis(z: np.ndarray) -> dict:
     return {"z": z, "coloraxis": "coloraxis"}
 
 
-def _hromada_trace(geometry, ids: list[str], custom: list[list[str]], status: str, lang: str, fill: dict,
+def _hromada_trace(geometry, ids: np.ndarray, custom: np.ndarray, status: str, lang: str, fill: dict,
                    **legend) -> go.Choropleth:
     """One trace of hromadas sharing a status, filled as `fill` says (_flat or _on_colour_axis);
     `legend`: name, showlegend, legendrank, legendgroup. meta='hromadas' tells them from the
@@ -392,39 +392,58 @@ def metric_label(metric: str, lang: str) -> str:
     return t(f"map.metric.{metric}", lang)
 
 
-def hover_data(cov: pd.DataFrame, lang: str) -> list[list[str]]:
+def hover_data(cov: pd.DataFrame, lang: str) -> np.ndarray:
     """Per hromada the hover fields, formatted: name, oblast, population, officers, required,
     per 10k, and an extra line (territory status, trust) or ''. The labels and the status are in
     the trace's hovertemplate, once per trace rather than once per hromada (Cyrillic is sent as
-    \\uXXXX escapes: six bytes a letter)."""
-    name = cov[name_col(lang)]
-    oblast = cov["oblast_" + name_col(lang)]
-    has_trust = "trust_share" in cov.columns
-    out = []
-    for i, row in enumerate(cov.itertuples(index=False)):
-        extra = []
-        if row.territory_status != "none":
-            territory = t(f"territory.{row.territory_status}", lang)
-            if row.is_partial_territory:
-                territory = t("map.hover.partial", lang, value=territory)
-            extra.append(t("map.hover.territory", lang, value=territory))
-        if getattr(row, "is_large_urban", False) and row.status != "outside_programme":
-            extra.append(t("map.hover.large_urban", lang))
-        if has_trust and (bool(row.trust_too_few) or pd.notna(row.trust_share)):
-            value = value_text(row.trust_share, row.trust_reporting, lang)
-            extra.append(t("map.hover.trust", lang, value=value))
-        out.append(
-            [
-                plain(name.iloc[i]),
-                plain(oblast.iloc[i]),
-                fmt_int(row.population_count, lang),
-                fmt_int(row.officers_serving, lang),
-                fmt_int(row.required_officers, lang),
-                fmt_num(row.officers_per_10k, lang, 2),
-                "".join("<br>" + e for e in extra),
-            ]
-        )
-    return out
+    \\uXXXX escapes: six bytes a letter).
+
+    An array of text (one row a hromada) rather than lists: plotly checks and deep-copies a list
+    of lists element by element on every trace, such an array at once (the map page's rerun).
+    """
+    n = len(cov)
+    extra = np.full(n, "", dtype=object)
+    territory = cov["territory_status"].to_numpy(dtype=object)
+    listed = territory != "none"
+    if listed.any():
+        partial = cov["is_partial_territory"].fillna(False).to_numpy(dtype=bool, copy=True)
+        texts = {}
+        for status in set(territory[listed]):
+            whole = t(f"territory.{status}", lang)
+            texts[status, False] = t("map.hover.territory", lang, value=whole)
+            texts[status, True] = t("map.hover.territory", lang, value=t("map.hover.partial", lang, value=whole))
+        extra[listed] = [f"<br>{texts[s, bool(p)]}" for s, p in zip(territory[listed], partial[listed], strict=True)]
+    if "is_large_urban" in cov.columns:
+        urban = cov["is_large_urban"].fillna(False).to_numpy(dtype=bool)
+        if "status" in cov.columns:
+            urban = urban & (cov["status"].to_numpy(dtype=object) != "outside_programme")
+        extra[urban] = extra[urban] + "<br>" + t("map.hover.large_urban", lang)
+    if "trust_share" in cov.columns:
+        shares, too_few = cov["trust_share"], cov["trust_too_few"].fillna(False).astype(bool)
+        told = (too_few | shares.notna()).to_numpy()
+        extra[told] = extra[told] + np.array(
+            ["<br>" + t("map.hover.trust", lang, value=value_text(v, r, lang))
+             for v, r in zip(shares[told], cov["trust_reporting"][told], strict=True)], dtype=object)
+    columns = [
+        _each_value(cov[name_col(lang)], plain),
+        _each_value(cov["oblast_" + name_col(lang)], plain),
+        _each_value(cov["population_count"], lambda v: fmt_int(v, lang)),
+        _each_value(cov["officers_serving"], lambda v: fmt_int(v, lang)),
+        _each_value(cov["required_officers"], lambda v: fmt_int(v, lang)),
+        _each_value(cov["officers_per_10k"], lambda v: fmt_num(v, lang, 2)),
+    ]
+    out = np.empty((n, 7), dtype=object)
+    for j, col in enumerate(columns):
+        out[:, j] = col
+    out[:, 6] = extra
+    return out.astype(str)  # fixed-width text: plotly's deep copy of a trace is then one memcpy
+
+
+def _each_value(col: pd.Series, fmt) -> np.ndarray:
+    """fmt over a column, once per distinct value (officer counts repeat a thousand times)."""
+    values = col.astype(object).where(col.notna(), None).tolist()
+    texts = {v: fmt(v) for v in dict.fromkeys(values)}
+    return np.array([texts[v] for v in values], dtype=object)
 
 
 def hover_template(status: str, lang: str) -> str:
@@ -461,8 +480,8 @@ def station_traces(
         counted = part if not count_oblast else part[part["oblast_katottg"] == count_oblast]
         traces.append(
             go.Scattergeo(
-                lat=part["lat"].tolist(),
-                lon=part["lon"].tolist(),
+                lat=part["lat"].to_numpy(dtype="float64"),
+                lon=part["lon"].to_numpy(dtype="float64"),
                 mode="markers",
                 marker={
                     "size": round(marker["size"] * scale, 1),
@@ -483,22 +502,25 @@ def station_traces(
     return traces
 
 
-def _station_hover_data(part: pd.DataFrame, lang: str) -> list[list[str]]:
+def _station_hover_data(part: pd.DataFrame, lang: str) -> np.ndarray:
     """Per marker: its hromada's code first (a click opens that hromada), name, opening date, and
-    lines for an imputed location and for a marker standing for several stations."""
-    return [
+    lines for an imputed location and for a marker standing for several stations (an array, as
+    hover_data says why)."""
+    imputed = "<br>" + t("map.hover.imputed", lang)
+    cols = [part[c].to_numpy(dtype=object) for c in ("hromada_katottg", "name", "opened_on", "is_location_imputed",
+                                                       "n_stations")]
+    out = np.empty((len(part), 4), dtype=object)
+    out[:] = [
         [
             code,
             plain(name) if isinstance(name, str) else "",
             fmt_date(opened, lang),
-            ("<br>" + t("map.hover.imputed", lang) if imputed else "")
+            (imputed if is_imputed else "")
             + ("<br>" + t("map.hover.n_stations", lang, n=fmt_int(n, lang)) if n > 1 else ""),
         ]
-        for code, name, opened, imputed, n in zip(
-            part["hromada_katottg"], part["name"], part["opened_on"], part["is_location_imputed"],
-            part["n_stations"], strict=True,
-        )
+        for code, name, opened, is_imputed, n in zip(*cols, strict=True)
     ]
+    return out.astype(str)
 
 
 # ---------------------------------------------------------------- clicks
