@@ -306,7 +306,8 @@ def show_tile(tile: Tile) -> None:
 def hromada_picker(label: str, labels: dict[str, str], placeholder: str, key: str) -> str | None:
     """A searchable select box of hromadas (labels: code -> profile.search_labels text), empty
     until one is chosen; returns the chosen code or None."""
-    return st.selectbox(label, list(labels), index=None, format_func=labels.get, placeholder=placeholder, key=key)
+    return st.selectbox(label, list(labels), index=None, format_func=labels.get, placeholder=placeholder, key=key,
+                        filter_mode="fuzzy")  # profile.search_labels' apostrophe spellings rely on it
 
 
 def download_buttons(df: pd.DataFrame, basename: str, lang: str, key: str | None = None) -> None:

@@ -4,6 +4,7 @@ the tables, tiles and lines that show them (the charts are in monitor.figures.pr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import duckdb
@@ -40,7 +41,25 @@ def search_labels(index: pd.DataFrame, lang: str) -> dict[str, str]:
     oblast = index["oblast_name_en" if en else "oblast_name_uk"].fillna("").astype(object)
     code = index["katottg"].astype(object)
     alias = (" / " + other).where((other != "") & (other != name), "")
-    return dict(zip(code, name + alias + " (" + oblast + ") — " + code, strict=True))
+    labels = name + alias + " (" + oblast + ") — " + code
+    return dict(zip(code, labels.map(_with_apostrophe_spellings), strict=True))
+
+
+# The apostrophe is written three ways in Ukrainian names (', ’ and ʼ). The picker's search is
+# Streamlit's fuzzy filter: the typed letters, case ignored, in order somewhere in the label. So
+# a name with an apostrophe carries its other spellings after the code, and any way of typing it
+# finds the hromada.
+APOSTROPHES = ("'", "\u2019", "\u02bc")
+_APOSTROPHE_RE = re.compile("[" + "".join(APOSTROPHES) + "]")
+
+
+def _with_apostrophe_spellings(label: str) -> str:
+    head = label.rsplit(" — ", 1)[0]
+    if not _APOSTROPHE_RE.search(head):
+        return label
+    words = [w for w in head.split() if _APOSTROPHE_RE.search(w)]
+    spellings = dict.fromkeys(_APOSTROPHE_RE.sub(a, w) for w in words for a in APOSTROPHES)
+    return label + " · " + " ".join(s for s in spellings if s not in words)
 
 
 def hromada_facts(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:

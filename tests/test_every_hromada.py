@@ -9,6 +9,8 @@ warehouse.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -145,3 +147,27 @@ def test_a_markdown_link_in_the_url_is_shown_as_text(app_db):
     warning = next(w for w in at.warning if "example" in w.value)
     assert warning.value == t("profile.unknown_code", "uk", code=r"\!\[x\]\(http\:\/\/example\.invalid\/p\.png\)")
     assert "](" not in warning.value  # no Markdown link or image is left to render
+
+
+def _streamlit_fuzzy_match(typed: str, label: str) -> bool:
+    """Streamlit's selectbox filter_mode='fuzzy': the typed letters, case ignored, in order."""
+    label, i = label.lower(), 0
+    for ch in typed.lower():
+        i = label.find(ch, i) + 1
+        if i == 0:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_the_picker_finds_a_name_whatever_the_apostrophe_and_case(demo_read, lang):
+    index = profile.hromada_index(demo_read)
+    labels = profile.search_labels(index, lang)
+    with_apostrophe = index[index["name_uk"].str.contains("[’'ʼ]", regex=True)]
+    assert len(with_apostrophe) > 10
+    for code, name in zip(with_apostrophe["katottg"], with_apostrophe["name_uk"], strict=True):
+        for typed in {re.sub("[’'ʼ]", a, name) for a in "'’ʼ"} | {name.upper(), name.lower()}:
+            hits = [c for c, label in labels.items() if _streamlit_fuzzy_match(typed, label)]
+            assert code in hits, (typed, labels[code])
+    plain = index[~index["name_uk"].str.contains("[’'ʼ]", regex=True)]["katottg"].iloc[0]
+    assert " · " not in labels[plain]  # a name without an apostrophe keeps its label as it was
