@@ -11,6 +11,7 @@ from urllib.parse import unquote
 import pandas as pd
 import pytest
 
+import vocabulary
 from monitor import app_state, coverage, geometry, trust
 from monitor.db import NATIONAL
 from monitor.figures import maps
@@ -215,10 +216,16 @@ def test_stations_are_ringed_points_with_a_legend_per_kind():
     police, front = traces
     assert police.name == "Police station: 1" and front.name.endswith(": 1")
     assert police.marker.line.color == "#FFFFFF" and front.marker.line.color == "#000000"
+    assert (police.marker.symbol, front.marker.symbol) == ("circle", "square")  # shape, not colour alone (issue 10)
     assert police.customdata[0][0] == "UA00000000000000000"  # a click on a station opens its hromada
     assert "Location: hromada centre" in front.customdata[0][3]
     assert "4 stations of this kind" in police.customdata[1][3]  # a grouped marker says how many
     assert maps.station_traces(stations, "en")[0].name == "Police station: 5"  # legend counts stations
+
+
+def test_every_station_kind_has_a_shape_of_its_own():
+    symbols = [vocabulary.STATION_KINDS[k]["marker"]["symbol"] for k in vocabulary.STATION_KINDS.codes]
+    assert len(set(symbols)) == len(symbols)
 
 
 def test_many_stations_become_one_marker_per_hromada_and_kind(monkeypatch, demo_con, as_of):

@@ -486,6 +486,7 @@ def station_traces(
                 marker={
                     "size": round(marker["size"] * scale, 1),
                     "color": marker["colour"],
+                    "symbol": marker["symbol"],  # shape as well as colour tells the kinds apart
                     "line": {"width": max(1.0, 1.5 * scale), "color": marker["ring"]},
                 },
                 name=t("map.legend_count", lang, label=kind_label, n=fmt_int(int(counted["n_stations"].sum()), lang)),
