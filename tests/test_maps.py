@@ -223,6 +223,13 @@ def test_stations_are_ringed_points_with_a_legend_per_kind():
     assert maps.station_traces(stations, "en")[0].name == "Police station: 5"  # legend counts stations
 
 
+def test_zero_on_the_per_10k_and_gap_maps_is_not_the_background_white():
+    for metric in ("officers_per_10k", "officer_gap"):
+        zero = maps.METRIC_COLOURSCALES[metric][0][1]
+        r, g, b = (int(zero[i:i + 2], 16) for i in (1, 3, 5))
+        assert min(r, g, b) < 215, (metric, zero)  # visibly tinted on white (Blues/Oranges began at ~#f7fbff)
+
+
 def test_every_station_kind_has_a_shape_of_its_own():
     symbols = [vocabulary.STATION_KINDS[k]["marker"]["symbol"] for k in vocabulary.STATION_KINDS.codes]
     assert len(set(symbols)) == len(symbols)

@@ -43,7 +43,13 @@ STATUS_COLOURS = vocabulary.STATUSES.attr("colour")
 # occupied since 2014 as occupied territory (the not-assessable grey), Kyiv city in a pale neutral.
 OUTSIDE_COLOURS = {"occupied": STATUS_COLOURS["not_assessable"], "outside": STATUS_COLOURS["outside_programme"]}
 NO_VALUE_COLOUR = "#EEEEEE"
-METRIC_COLOURSCALES = {"officers_per_10k": "Blues", "officer_gap": "Oranges", "trust": "Viridis"}
+# The per-10k and gap scales start at a tint, not at white: zero (no officer, no gap) must not
+# read as the page's background (ColorBrewer Blues / Oranges from their third class).
+METRIC_COLOURSCALES = {
+    "officers_per_10k": [[0, "#c6dbef"], [0.5, "#4292c6"], [1, "#08306b"]],
+    "officer_gap": [[0, "#fdd0a2"], [0.5, "#f16913"], [1, "#7f2704"]],
+    "trust": "Viridis",
+}
 TRANSPARENT = "rgba(0,0,0,0)"
 OUTLINE = ("#444444", 0.8)  # colour, width of the oblast borders
 HIGHLIGHT = ("#000000", 2.5)  # of the chosen oblast's border
