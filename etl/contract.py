@@ -13,7 +13,7 @@ import re
 from functools import cache
 
 import vocabulary
-from vocabulary import Field, fields
+from vocabulary import Field, apostrophes, fields
 
 __all__ = ["Field", "fields", "KINDS", "KEYS"]
 
@@ -52,7 +52,7 @@ LON_MIN, LON_MAX = 22.0, 40.5
 REJECT_REASONS: tuple[str, ...] = vocabulary.REJECT_REASONS.codes
 
 
-_APOSTROPHES = re.compile("[\u2019\u02bc\u2018`\u00b4]")
+_APOSTROPHES = re.compile("[" + "".join(apostrophes.LOOK_ALIKES) + "]")
 _SPACES = re.compile(r"\s+")
 
 
@@ -64,7 +64,7 @@ def normalise_header(text: str) -> str:
     """
     t = _SPACES.sub(" ", str(text).replace("\ufeff", "")).strip()
     t = t.removesuffix("*").strip()
-    return _APOSTROPHES.sub("'", t).casefold()
+    return _APOSTROPHES.sub(apostrophes.APOSTROPHE, t).casefold()
 
 
 @cache

@@ -17,6 +17,7 @@ from monitor.i18n import name_col, t
 from monitor.survey import value_text
 from monitor.tiles import Tile
 from monitor.trust import oblast_latest, with_oblast_trust
+from vocabulary import apostrophes
 
 
 def hromada_index(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -34,32 +35,32 @@ def hromada_index(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def search_labels(index: pd.DataFrame, lang: str) -> dict[str, str]:
     """katottg -> 'Name (Oblast) — code' in the language, plus the other language's name in
-    brackets so either spelling can be typed into the select box's search."""
+    brackets so either spelling can be typed into the select box's search.
+
+    The picker's search is Streamlit's fuzzy filter (the typed letters, case ignored, in order
+    somewhere in the label), so a name with an apostrophe also carries its words in the other
+    apostrophe spellings after the code: any way of typing it finds the hromada.
+    """
     en = lang == "en"
-    name = index["name_en" if en else "name_uk"].fillna("").astype(object)
-    other = index["name_uk" if en else "name_en"].fillna("").astype(object)
-    oblast = index["oblast_name_en" if en else "oblast_name_uk"].fillna("").astype(object)
-    code = index["katottg"].astype(object)
-    alias = (" / " + other).where((other != "") & (other != name), "")
-    labels = name + alias + " (" + oblast + ") — " + code
-    return dict(zip(code, labels.map(_with_apostrophe_spellings), strict=True))
+    names = index["name_en" if en else "name_uk"].fillna("").tolist()
+    others = index["name_uk" if en else "name_en"].fillna("").tolist()
+    oblasts = index["oblast_name_en" if en else "oblast_name_uk"].fillna("").tolist()
+    labels = {}
+    for code, name, other, oblast in zip(index["katottg"], names, others, oblasts, strict=True):
+        alias = f" / {other}" if other and other != name else ""
+        labels[code] = f"{name}{alias} ({oblast}) — {code}" + _other_spellings(f"{name} {other}")
+    return labels
 
 
-# The apostrophe is written three ways in Ukrainian names (', ’ and ʼ). The picker's search is
-# Streamlit's fuzzy filter: the typed letters, case ignored, in order somewhere in the label. So
-# a name with an apostrophe carries its other spellings after the code, and any way of typing it
-# finds the hromada.
-APOSTROPHES = ("'", "\u2019", "\u02bc")
-_APOSTROPHE_RE = re.compile("[" + "".join(APOSTROPHES) + "]")
+_APOSTROPHE = re.compile("[" + "".join(apostrophes.SPELLINGS) + "]")
 
 
-def _with_apostrophe_spellings(label: str) -> str:
-    head = label.rsplit(" — ", 1)[0]
-    if not _APOSTROPHE_RE.search(head):
-        return label
-    words = [w for w in head.split() if _APOSTROPHE_RE.search(w)]
-    spellings = dict.fromkeys(_APOSTROPHE_RE.sub(a, w) for w in words for a in APOSTROPHES)
-    return label + " · " + " ".join(s for s in spellings if s not in words)
+def _other_spellings(names: str) -> str:
+    """' · ' and the words of `names` that hold an apostrophe, in the spellings they lack; ''."""
+    words = [w for w in names.split() if _APOSTROPHE.search(w)]
+    spellings = dict.fromkeys(_APOSTROPHE.sub(a, w) for w in words for a in apostrophes.SPELLINGS)
+    missing = [s for s in spellings if s not in words]
+    return " · " + " ".join(missing) if missing else ""
 
 
 def hromada_facts(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
