@@ -438,11 +438,8 @@ def hover_data(cov: pd.DataFrame, lang: str) -> np.ndarray:
         _each_value(cov["required_officers"], lambda v: fmt_int(v, lang)),
         _each_value(cov["officers_per_10k"], lambda v: fmt_num(v, lang, 2)),
     ]
-    out = np.empty((n, 7), dtype=object)
-    for j, col in enumerate(columns):
-        out[:, j] = col
-    out[:, 6] = extra
-    return out.astype(str)  # fixed-width text: plotly's deep copy of a trace is then one memcpy
+    # Fixed-width text: plotly's deep copy of a trace is then one memcpy.
+    return np.column_stack([*columns, extra]).astype(str).reshape(n, 7)
 
 
 def _each_value(col: pd.Series, fmt) -> np.ndarray:
@@ -516,8 +513,7 @@ def _station_hover_data(part: pd.DataFrame, lang: str) -> np.ndarray:
     imputed = "<br>" + t("map.hover.imputed", lang)
     cols = [part[c].to_numpy(dtype=object) for c in ("hromada_katottg", "name", "opened_on", "is_location_imputed",
                                                        "n_stations")]
-    out = np.empty((len(part), 4), dtype=object)
-    out[:] = [
+    rows = [
         [
             code,
             plain(name) if isinstance(name, str) else "",
@@ -527,7 +523,7 @@ def _station_hover_data(part: pd.DataFrame, lang: str) -> np.ndarray:
         ]
         for code, name, opened, is_imputed, n in zip(*cols, strict=True)
     ]
-    return out.astype(str)
+    return np.array(rows, dtype=str).reshape(len(part), 4)
 
 
 # ---------------------------------------------------------------- clicks
