@@ -11,6 +11,16 @@ import pytest
 
 from etl.cli import main as etl_main
 
+
+def pytest_collection_modifyitems(items):
+    """The tests that drive a real browser share one xdist worker: one Chromium and one server
+    at a time beside the other worker's tests (two browsers at once on 2 cores pushed a page past
+    its 30 s wait under load). `./pog test` runs with --dist loadgroup."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 # A fixed as-of date keeps the demo warehouse the same on every day the tests run.
 DEMO_AS_OF = date(2026, 11, 15)
 REPO_ROOT = Path(__file__).resolve().parent.parent
